@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from dear.lib.ids import uuid7
+
+
+class Person(AbstractUser):
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    display_name = models.CharField(max_length=80)
+
+    # AbstractUser's first/last names are not part of Dear; the display name is.
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+
+    REQUIRED_FIELDS = ["display_name"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+def hash_token(raw: str) -> str:
+    # Tokens carry 256 random bits, so a plain digest is enough: no dictionary to guess from.
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80, blank=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return self.name or "token"
+
+
+class LoginFailure(models.Model):
+    """One failed login, kept for the rate-limit window (keyed by account and by address)."""
+
+    key = models.CharField(max_length=200)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "at"])]

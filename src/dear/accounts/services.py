@@ -1,0 +1,171 @@
+"""Accounts: signing up, logging in (rate-limited), API tokens and passwords."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from dear.accounts.models import ApiToken, LoginFailure, Person, hash_token
+from dear.lib.errors import Forbidden, Invalid, RateLimited, Unauthorized
+
+TOKEN_PREFIX = "dear_"
+WRONG_LOGIN = "Wrong username or password."
+
+
+def _clean_display_name(display_name: str) -> str:
+    display_name = " ".join((display_name or "").split())
+    if not display_name:
+        raise Invalid("Tell us the name you sign your letters with.")
+    if len(display_name) > 80:
+        raise Invalid("A name holds at most 80 characters.")
+    return display_name
+
+
+def _clean_username(username: str) -> str:
+    username = (username or "").strip()
+    field = Person._meta.get_field("username")
+    try:
+        field.run_validators(username)
+    except ValidationError as exc:
+        raise Invalid(" ".join(exc.messages)) from None
+    if not username:
+        raise Invalid("Choose a username.")
+    if len(username) > 150:
+        raise Invalid("A username holds at most 150 characters.")
+    if Person.objects.filter(username__iexact=username).exists():
+        raise Invalid("That username is taken.")
+    return username
+
+
+def _check_password(password: str, person: Person | None = None) -> None:
+    try:
+        validate_password(password or "", person)
+    except ValidationError as exc:
+        raise Invalid(" ".join(exc.messages)) from None
+
+
+def signup_allowed_without_invite() -> bool:
+    return settings.OPEN_SIGNUP or not Person.objects.exists()
+
+
+def create_person(*, username: str, password: str, display_name: str, email: str = "") -> Person:
+    """Create an account. Callers decide whether signing up is allowed (see ``signup``)."""
+    username = _clean_username(username)
+    display_name = _clean_display_name(display_name)
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise Invalid("That email address does not look right.") from None
+    person = Person(username=username, display_name=display_name, email=email)
+    _check_password(password, person)
+    person.set_password(password)
+    person.save()
+    return person
+
+
+def signup(
+    *, username: str, password: str, display_name: str, email: str = "", invite: str = ""
+) -> Person:
+    """Sign up: the very first person, anyone holding a valid invite, or anyone if open."""
+    from dear.homes import services as homes
+
+    with transaction.atomic():
+        if invite:
+            found = homes.usable_invite(invite)  # raises NotFound / Gone
+            person = create_person(
+                username=username, password=password, display_name=display_name, email=email
+            )
+            homes.accept_invite(person, found.code)
+            return person
+        if not signup_allowed_without_invite():
+            raise Forbidden("Signing up here needs an invite from someone in a home.")
+        return create_person(
+            username=username, password=password, display_name=display_name, email=email
+        )
+
+
+def _recent_failures(key: str, now) -> int:
+    since = now - timedelta(seconds=settings.LOGIN_WINDOW_SECONDS)
+    return LoginFailure.objects.filter(key=key, at__gt=since).count()
+
+
+def login(username: str, password: str, *, address: str, request=None) -> Person:
+    """Check a username and password, refusing (429) after too many recent failures.
+
+    The answer to a wrong password and to an unknown user is the same 401.
+    """
+    now = timezone.now()
+    account_key = f"account:{(username or '').strip().lower()}"
+    address_key = f"address:{address}"
+    if (
+        _recent_failures(account_key, now) >= settings.LOGIN_LIMIT
+        or _recent_failures(address_key, now) >= settings.LOGIN_LIMIT_PER_ADDRESS
+    ):
+        raise RateLimited("Too many failed logins. Wait a few minutes and try again.")
+    person = authenticate(request, username=(username or "").strip(), password=password or "")
+    if person is None:
+        LoginFailure.objects.bulk_create(
+            [LoginFailure(key=account_key, at=now), LoginFailure(key=address_key, at=now)]
+        )
+        LoginFailure.objects.filter(
+            at__lt=now - timedelta(seconds=settings.LOGIN_WINDOW_SECONDS)
+        ).delete()
+        raise Unauthorized(WRONG_LOGIN)
+    return person
+
+
+def issue_token(person: Person, name: str = "") -> str:
+    """Make an API token; only its digest is stored, so the raw value is shown once."""
+    name = " ".join((name or "").split())
+    if len(name) > 80:
+        raise Invalid("A token name holds at most 80 characters.")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    ApiToken.objects.create(
+        person=person, name=name, digest=hash_token(raw), created_at=timezone.now()
+    )
+    return raw
+
+
+def person_for_token(raw: str) -> tuple[Person, ApiToken] | None:
+    if not raw or not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("person")
+        .filter(digest=hash_token(raw), person__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    # Touch at most once a minute so reads stay reads.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.person, token
+
+
+def revoke_token(token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk).delete()
+
+
+def change_password(person: Person, old_password: str, new_password: str) -> None:
+    if not person.check_password(old_password or ""):
+        raise Invalid("Your current password is not right.")
+    _check_password(new_password, person)
+    person.set_password(new_password)
+    person.save(update_fields=["password"])
+
+
+def update_profile(person: Person, *, display_name: str) -> Person:
+    person.display_name = _clean_display_name(display_name)
+    person.save(update_fields=["display_name"])
+    return person

@@ -1,0 +1,76 @@
+"""Homes: creating one, inviting someone into it, joining it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dear.homes.access import home_for_member, is_member
+from dear.homes.models import Home, Invite, Membership
+from dear.lib.errors import Gone, Invalid, NotFound
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise Invalid("Give the home a name.")
+    if len(name) > 80:
+        raise Invalid("A home's name holds at most 80 characters.")
+    return name
+
+
+@transaction.atomic
+def create_home(person, name: str) -> Home:
+    home = Home.objects.create(name=_clean_name(name))
+    Membership.objects.create(home=home, person=person)
+    return home
+
+
+def rename_home(person, home_id, name: str) -> Home:
+    home = home_for_member(person, home_id)
+    home.name = _clean_name(name)
+    home.save(update_fields=["name"])
+    return home
+
+
+def create_invite(person, home_id) -> Invite:
+    home = home_for_member(person, home_id)
+    now = timezone.now()
+    return Invite.objects.create(
+        home=home,
+        created_by=person,
+        created_at=now,
+        expires_at=now + timedelta(days=settings.INVITE_DAYS),
+    )
+
+
+def usable_invite(code: str) -> Invite:
+    """The invite behind ``code``: 404 if there is none, 410 if it was used or has expired."""
+    invite = Invite.objects.select_related("home", "created_by").filter(code=code or "").first()
+    if invite is None:
+        raise NotFound("There is no such invite. Check the link you were given.")
+    if not invite.is_usable():
+        raise Gone("This invite has been used or has expired. Ask for a new one.")
+    return invite
+
+
+def accept_invite(person, code: str) -> Home:
+    with transaction.atomic():
+        invite = usable_invite(code)
+        if is_member(person, invite.home):
+            return invite.home  # already in: leave the invite for whoever it was meant for
+        # Claim the invite first: of two people racing for one link, only one gets in.
+        claimed = Invite.objects.filter(pk=invite.pk, used_at__isnull=True).update(
+            used_at=timezone.now(), used_by=person
+        )
+        if not claimed:
+            raise Gone("This invite has been used or has expired. Ask for a new one.")
+        try:
+            with transaction.atomic():
+                Membership.objects.create(home=invite.home, person=person)
+        except IntegrityError:
+            pass  # joined a moment ago through another invite
+        return invite.home

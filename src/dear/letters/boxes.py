@@ -1,0 +1,69 @@
+"""The lists a person reads letters from: inbox, sent, drafts, drawer, basket, and the
+correspondence with one person. Each is one indexed query, paged by keyset cursor."""
+
+from __future__ import annotations
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from dear.letters.models import Letter, State
+from dear.lib import cursor as cursors
+from dear.lib.errors import Invalid
+
+BOXES = ("inbox", "sent", "drafts", "drawer", "basket")
+PAGE_SIZE = 50
+
+
+def _box(person, box: str, now):
+    """(queryset, field it is ordered by, newest first?)"""
+    mine = Letter.objects.filter(writer=person)
+    if box == "inbox":
+        return Letter.objects.received_by(person, now), "deliver_at", True
+    if box == "sent":
+        return mine.filter(state=State.SENT), "sent_at", True
+    if box == "drafts":
+        return mine.filter(state=State.DRAFT), "updated_at", True
+    if box == "drawer":
+        return mine.filter(state=State.KEPT), "updated_at", True
+    if box == "basket":
+        return mine.filter(state=State.DISCARDED), "updated_at", True
+    raise Invalid(f"There is no box called {box!r}; choose one of {', '.join(BOXES)}.")
+
+
+def _between(person, other, now):
+    """Every letter between two people, the oldest first: what each sent the other."""
+    to_them = Letter.objects.filter(writer=person, state=State.SENT, deliveries__recipient=other)
+    from_them = Letter.objects.received_by(person, now).filter(writer=other)
+    ids = to_them.values("pk").union(from_them.values("pk"))
+    return Letter.objects.filter(pk__in=ids), "sent_at", False
+
+
+def page(person, *, box: str | None = None, with_person=None, cursor: str | None = None,
+         limit: int = PAGE_SIZE, now=None):
+    """One page of a box: (letters, cursor for the next page or None)."""
+    now = now or timezone.now()
+    if box is None and with_person is not None:
+        queryset, field, newest_first = _between(person, with_person, now)
+    else:
+        queryset, field, newest_first = _box(person, box or "inbox", now)
+        if with_person is not None:
+            if box == "inbox":
+                queryset = queryset.filter(writer=with_person)
+            else:
+                queryset = queryset.filter(deliveries__recipient=with_person)
+    if cursor:
+        try:
+            when, ident = cursors.decode(cursor)
+        except cursors.BadCursor as exc:
+            raise Invalid(str(exc)) from None
+        after = Q(**{f"{field}__lt": when}) | Q(**{field: when, "pk__lt": ident})
+        before = Q(**{f"{field}__gt": when}) | Q(**{field: when, "pk__gt": ident})
+        queryset = queryset.filter(after if newest_first else before)
+    order = [F(field).desc(), F("pk").desc()] if newest_first else [F(field).asc(), F("pk").asc()]
+    letters = list(queryset.with_people().order_by(*order)[: limit + 1])
+    next_cursor = None
+    if len(letters) > limit:
+        letters = letters[:limit]
+        last = letters[-1]
+        next_cursor = cursors.encode(getattr(last, field), last.pk)
+    return letters, next_cursor

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from dear.lib.ids import uuid7
+
+
+class State(models.TextChoices):
+    DRAFT = "draft"
+    KEPT = "kept"
+    SENT = "sent"
+    SEALED = "sealed"
+    DISCARDED = "discarded"
+
+
+UNSENT = (State.DRAFT, State.KEPT)
+
+
+class LetterQuerySet(models.QuerySet["Letter"]):
+    def received_by(self, person, now=None) -> LetterQuerySet:
+        """Letters delivered to ``person`` (rule 2): sent, due, and, for a note, found."""
+        now = now or timezone.now()
+        delivered = Delivery.objects.filter(
+            letter=OuterRef("pk"),
+            recipient=person,
+            delivered_at__lte=now,
+        ).filter(Q(letter__place__isnull=True) | Q(found_at__isnull=False))
+        return self.filter(Exists(delivered), state=State.SENT)
+
+    def visible_to(self, person, now=None) -> LetterQuerySet:
+        """Everything ``person`` may see: all they wrote (rule 1) and what reached them."""
+        received = self.received_by(person, now).values("pk")
+        return self.filter(Q(writer=person) | Q(pk__in=received))
+
+    def with_people(self) -> LetterQuerySet:
+        return self.select_related("writer", "place").prefetch_related(
+            models.Prefetch(
+                "deliveries",
+                queryset=Delivery.objects.select_related("recipient").order_by("pk"),
+            )
+        )
+
+
+class Letter(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    home = models.ForeignKey("homes.Home", on_delete=models.CASCADE, related_name="letters")
+    writer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="letters_written"
+    )
+    salutation = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    closing = models.CharField(max_length=200, blank=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
+    # Where a discarded letter goes back to when restored.
+    state_before_discard = models.CharField(max_length=12, choices=State.choices, blank=True)
+    revision = models.PositiveIntegerField(default=1)
+    written_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    deliver_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    place = models.ForeignKey(
+        "homes.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="notes"
+    )
+    hint = models.BooleanField(default=False)
+    in_reply_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
+
+    objects = LetterQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["writer", "state", "-updated_at", "-id"]),
+            models.Index(fields=["writer", "-sent_at", "-id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"letter {self.pk}"
+
+    @property
+    def recipients(self) -> list:
+        return [delivery.recipient for delivery in self.deliveries.all()]
+
+    @property
+    def is_unsent(self) -> bool:
+        return self.state in UNSENT
+
+
+class Delivery(models.Model):
+    """One per recipient. ``delivered_at`` is set when the letter is sent (it may lie ahead)."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="deliveries")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    found_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "recipient"], name="one_delivery_each")
+        ]
+        indexes = [models.Index(fields=["recipient", "-delivered_at"])]
+
+
+class Revision(models.Model):
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    salutation = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    closing = models.CharField(max_length=200, blank=True)
+    saved_at = models.DateTimeField(default=timezone.now)
+    crumpled = models.BooleanField(default=False)
+    # A save made against a stale revision (rule 7): kept, but not the page.
+    conflict = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "number"], name="one_revision_number")
+        ]
+        ordering = ["number"]

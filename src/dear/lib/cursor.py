@@ -1,0 +1,29 @@
+"""Opaque cursors for keyset pagination: a (timestamp, id) pair, base64-encoded."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from datetime import datetime
+
+
+class BadCursor(ValueError):
+    pass
+
+
+def encode(when: datetime, ident: uuid.UUID) -> str:
+    raw = json.dumps([when.isoformat(), str(ident)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        when, ident = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        parsed = datetime.fromisoformat(when)
+        if parsed.tzinfo is None:
+            raise ValueError("naive timestamp")
+        return parsed, uuid.UUID(ident)
+    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BadCursor("That page cursor is not one Dear gave out.") from exc

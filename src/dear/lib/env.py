@@ -1,0 +1,79 @@
+"""Typed readers for settings that come from the environment.
+
+Every setting Dear reads is declared once in ``SETTINGS`` with its default and a line of
+help; the README's settings table is checked against this list by a test.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+class SettingError(ValueError):
+    """A setting holds a value Dear cannot use; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: dict[str, Setting] = {}
+
+
+def declare(name: str, default: str, help: str) -> Setting:
+    setting = Setting(name, default, help)
+    SETTINGS[name] = setting
+    return setting
+
+
+def _raw(name: str) -> str | None:
+    if name not in SETTINGS:
+        raise KeyError(f"{name} is not a declared setting")
+    return os.environ.get(name)
+
+
+def env_str(name: str) -> str:
+    value = _raw(name)
+    return SETTINGS[name].default if value is None else value
+
+
+def env_bool(name: str) -> bool:
+    value = env_str(name).strip().lower()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise SettingError(f"{name} must be one of on/off, true/false, yes/no, 1/0; got {value!r}")
+
+
+def env_int(name: str, *, minimum: int | None = None) -> int:
+    value = env_str(name).strip()
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingError(f"{name} must be a whole number; got {value!r}") from None
+    if minimum is not None and number < minimum:
+        raise SettingError(f"{name} must be at least {minimum}; got {number}")
+    return number
+
+
+def env_secret(name: str) -> str | None:
+    """A secret from ``NAME`` or from the file named by ``NAME_FILE``."""
+    value = _raw(name)
+    if value:
+        return value
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                return handle.read().strip() or None
+        except OSError as exc:
+            raise SettingError(f"{name}_FILE points at {path!r}, which cannot be read: {exc}")
+    return None

@@ -1,0 +1,188 @@
+"""Dear's settings, read from the environment (see ``dear.lib.env`` and the README)."""
+
+from __future__ import annotations
+
+import dj_database_url
+from csp.constants import NONE, SELF
+
+from dear.lib.env import declare, env_bool, env_int, env_secret, env_str
+from dear.paths import data_dir, secret_key_from
+
+declare("DEAR_DATA_DIR", "(per-user data folder)", "Where the SQLite database and secret key live.")
+declare("DEAR_DATABASE_URL", "", "postgres://user:pass@host:5432/name to use PostgreSQL; empty means SQLite in the data dir.")
+declare("DEAR_SECRET_KEY", "", "Signing key; also DEAR_SECRET_KEY_FILE. Empty: one is made on first run and kept in the data dir.")
+declare("DEAR_DEBUG", "off", "Django debug pages. Never on a server anyone else can reach.")
+declare("DEAR_ALLOWED_HOSTS", "*", "Comma-separated host names this server answers to.")
+declare("DEAR_HTTPS", "off", "On when Dear is served over HTTPS: secure cookies, HSTS and a redirect from http.")
+declare("DEAR_OPEN_SIGNUP", "off", "Let anyone sign up without an invite.")
+declare("DEAR_SEND_UNDO_SECONDS", "10", "How long a sent letter waits before delivery, so the writer can withdraw it.")
+declare("DEAR_INVITE_DAYS", "7", "How many days an invite stays valid.")
+declare("DEAR_LOGIN_LIMIT", "5", "Failed logins allowed per account in 15 minutes before it answers 429.")
+declare("DEAR_LOGIN_LIMIT_PER_ADDRESS", "20", "Failed logins allowed per client address in 15 minutes.")
+
+DATA_DIR = data_dir()
+DEBUG = env_bool("DEAR_DEBUG")
+HTTPS = env_bool("DEAR_HTTPS")
+SECRET_KEY = env_secret("DEAR_SECRET_KEY") or secret_key_from(DATA_DIR)
+ALLOWED_HOSTS = [host.strip() for host in env_str("DEAR_ALLOWED_HOSTS").split(",") if host.strip()]
+
+OPEN_SIGNUP = env_bool("DEAR_OPEN_SIGNUP")
+SEND_UNDO_SECONDS = env_int("DEAR_SEND_UNDO_SECONDS", minimum=0)
+INVITE_DAYS = env_int("DEAR_INVITE_DAYS", minimum=1)
+LOGIN_LIMIT = env_int("DEAR_LOGIN_LIMIT", minimum=1)
+LOGIN_LIMIT_PER_ADDRESS = env_int("DEAR_LOGIN_LIMIT_PER_ADDRESS", minimum=1)
+LOGIN_WINDOW_SECONDS = 15 * 60
+LETTER_BODY_LIMIT = 100_000
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "csp",
+    "ninja",
+    "dear.accounts",
+    "dear.homes",
+    "dear.letters",
+    "dear.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "dear.urls"
+WSGI_APPLICATION = "dear.wsgi.application"
+AUTH_USER_MODEL = "accounts.Person"
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+_database_url = env_str("DEAR_DATABASE_URL")
+if _database_url:
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=600)}
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "dear.sqlite3",
+            "CONN_MAX_AGE": 600,
+            "OPTIONS": {
+                # Writers take the lock when they begin, so they queue on the busy
+                # timeout instead of failing when a read upgrades to a write.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;"
+                    "PRAGMA synchronous=NORMAL;"
+                    "PRAGMA foreign_keys=ON;"
+                ),
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Serve straight from the app's static folders: `dear serve` needs no collectstatic step.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# A 100,000-character letter is at most 600 kB as JSON with escapes; bigger is refused (413).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 90
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+else:
+    # Over plain HTTP on a home network there is no secure channel for these to rely on;
+    # DEAR_HTTPS turns them all on, and `check --deploy` is clean in that configuration.
+    SILENCED_SYSTEM_CHECKS = [
+        "security.W004",  # HSTS
+        "security.W008",  # SSL redirect
+        "security.W012",  # secure session cookie
+        "security.W016",  # secure CSRF cookie
+    ]
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+NINJA_PAGINATION_PER_PAGE = 50

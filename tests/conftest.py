@@ -1,0 +1,59 @@
+"""Shared personas and helpers.
+
+Jess writes; Rory, her housemate, receives; Sam is a second housemate; Olive lives in
+another home and must learn nothing about this one.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+# Settings read these at import; tests never touch a real data dir.
+os.environ.setdefault("DEAR_DATA_DIR", tempfile.mkdtemp(prefix="dear-test-"))
+
+import pytest  # noqa: E402
+
+from tests.helpers import make_home, make_letter, make_person, send_now  # noqa: E402,F401
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    # Argon2 is right for people and slow for a suite that makes hundreds of them.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def jess(db):
+    return make_person("jess", "Jess")
+
+
+@pytest.fixture
+def rory(db):
+    return make_person("rory", "Rory")
+
+
+@pytest.fixture
+def sam(db):
+    return make_person("sam", "Sam")
+
+
+@pytest.fixture
+def olive(db):
+    return make_person("olive", "Olive")
+
+
+@pytest.fixture
+def home(jess, rory, sam):
+    return make_home("The flat", jess, rory, sam)
+
+
+@pytest.fixture
+def other_home(olive):
+    return make_home("Olive's house", olive)
+
+
+@pytest.fixture
+def people(jess, rory, sam, olive, home, other_home):
+    """Every persona, with both homes set up."""
+    return {"jess": jess, "rory": rory, "sam": sam, "olive": olive}
