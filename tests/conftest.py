@@ -17,6 +17,18 @@ import pytest  # noqa: E402
 from tests.helpers import make_home, make_letter, make_person, send_now  # noqa: E402,F401
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Give each test run its own PostgreSQL test database, so runs side by side never
+    drop each other's (SQLite test databases already live in each run's own data dir)."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("postgresql"):
+        base = db.get("TEST", {}).get("NAME") or f"test_{db['NAME']}"
+        db.setdefault("TEST", {})["NAME"] = f"{base}_{os.getpid()}"
+
+
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     # Argon2 is right for people and slow for a suite that makes hundreds of them.
