@@ -7,14 +7,10 @@ another home and must learn nothing about this one.
 from __future__ import annotations
 
 import os
-import tempfile
 
-# Settings read these at import; tests never touch a real data dir.
-os.environ.setdefault("DEAR_DATA_DIR", tempfile.mkdtemp(prefix="dear-test-"))
+import pytest
 
-import pytest  # noqa: E402
-
-from tests.helpers import make_home, make_letter, make_person, send_now  # noqa: E402,F401
+from tests.helpers import make_home, make_letter, make_person, send_now  # noqa: F401
 
 
 @pytest.fixture(scope="session")

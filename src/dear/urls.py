@@ -3,6 +3,7 @@ from django.urls import include, path
 from dear.api.routes import api
 
 urlpatterns = [
+    path("healthz", include("dear.api.health")),
     path("api/v1/", api.urls),
     path("", include("dear.web.urls")),
 ]

@@ -101,7 +101,9 @@ def test_an_unknown_box_is_refused(home, jess):
         boxes.page(jess, box="attic")
 
 
-def test_a_box_costs_the_same_queries_however_full(home, jess, rory, sam, django_assert_num_queries):
+def test_a_box_costs_the_same_queries_however_full(
+    home, jess, rory, sam, django_assert_num_queries
+):
     for _ in range(3):
         send_now(make_letter(jess, [rory, sam]))
     with django_assert_num_queries(2):

@@ -51,7 +51,9 @@ def test_a_save_against_a_stale_revision_is_refused_and_its_text_kept(home, jess
 def test_a_body_over_the_limit_is_refused_and_nothing_is_stored(home, jess, rory, settings):
     letter = make_letter(jess, rory, body="short")
     with pytest.raises(TooLarge) as refused:
-        services.save_letter(jess, letter.pk, revision=1, body="x" * (settings.LETTER_BODY_LIMIT + 1))
+        services.save_letter(
+            jess, letter.pk, revision=1, body="x" * (settings.LETTER_BODY_LIMIT + 1)
+        )
     assert "100,000" in refused.value.message
     assert Letter.objects.get(pk=letter.pk).body == "short"
     assert letter.revisions.count() == 1

@@ -1,3 +1,43 @@
-from ninja import NinjaAPI
+"""The API face, mounted at /api/v1/ (DESIGN.md, "API contract, v1")."""
 
-api = NinjaAPI(title="Dear", version="1", urls_namespace="api")
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import re_path
+from ninja import NinjaAPI
+from ninja.responses import Status
+
+from dear.api import accounts, errors, homes, letters
+from dear.api.auth import bearer
+from dear.api.health import database_answers
+from dear.api.schemas import OkOut
+
+
+class DearAPI(NinjaAPI):
+    def _get_urls(self):
+        urls = super()._get_urls()
+        for pattern in urls:
+            pattern.callback = errors.json_method_not_allowed(pattern.callback)
+        # Anything else under /api/v1/ is a 404 in the API's shape, not an HTML page.
+        return [*urls, re_path(r"^(?P<rest>.*)$", errors.unknown_path)]
+
+
+api = DearAPI(
+    title="Dear",
+    version="1",
+    description="Letters between people who share a home.",
+    urls_namespace="api",
+    auth=bearer,
+)
+errors.install(api)
+
+
+@api.get("/healthz", auth=None, response={200: OkOut, 503: OkOut}, tags=["health"])
+def healthz(request: HttpRequest):
+    ok = database_answers()
+    return Status(200 if ok else 503, {"ok": ok})
+
+
+api.add_router("", accounts.router)
+api.add_router("", homes.router)
+api.add_router("", letters.router)

@@ -243,8 +243,9 @@ def restore(writer, letter_id) -> Letter:
 @transaction.atomic
 def empty_basket(writer) -> int:
     """Delete, for good, what the writer put in the basket. The only way words are lost."""
-    deleted, _ = Letter.objects.filter(writer=writer, state=State.DISCARDED).delete()
-    return deleted
+    # delete() counts the revisions and deliveries it cascades to; the answer is letters.
+    _, by_model = Letter.objects.filter(writer=writer, state=State.DISCARDED).delete()
+    return by_model.get(Letter._meta.label, 0)
 
 
 @transaction.atomic

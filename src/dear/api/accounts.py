@@ -1,0 +1,67 @@
+"""Signing up, API tokens, and who I am."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router
+from ninja.responses import Status
+
+from dear.accounts import services as accounts
+from dear.api import present
+from dear.api.auth import person_of, token_of
+from dear.api.schemas import (
+    AUTHED,
+    WITH_BODY,
+    MeOut,
+    SignupIn,
+    SignupOut,
+    TokenIn,
+    TokenOut,
+    answers,
+)
+from dear.homes.models import Home
+
+router = Router(tags=["accounts"])
+
+
+@router.post("/signup", auth=None, response=answers({201: SignupOut}, 403, 404, 410, *WITH_BODY))
+def signup(request: HttpRequest, payload: SignupIn):
+    """Allowed for the very first person, with an invite (which joins its home), or when
+    DEAR_OPEN_SIGNUP is on."""
+    someone = accounts.signup(
+        username=payload.username,
+        password=payload.password,
+        display_name=payload.display_name,
+        email=payload.email,
+        invite=payload.invite,
+    )
+    token = accounts.issue_token(someone)
+    return Status(201, {"person": present.person(someone), "token": token})
+
+
+@router.post("/tokens", auth=None, response=answers({201: TokenOut}, 401, 429, *WITH_BODY))
+def create_token(request: HttpRequest, payload: TokenIn):
+    """Log in for a token. The raw token is shown this once; only its digest is kept."""
+    someone = accounts.login(
+        payload.username,
+        payload.password,
+        address=request.META.get("REMOTE_ADDR", ""),
+        request=request,
+    )
+    return Status(201, {"token": accounts.issue_token(someone, payload.name)})
+
+
+@router.delete("/tokens/current", response=answers({204: None}, *AUTHED))
+def revoke_current_token(request: HttpRequest):
+    accounts.revoke_token(token_of(request))
+    return Status(204, None)
+
+
+@router.get("/me", response=answers({200: MeOut}, *AUTHED))
+def me(request: HttpRequest):
+    someone = person_of(request)
+    homes = Home.objects.of_member(someone).order_by("created_at", "id")
+    return {
+        **present.person(someone),
+        "homes": [{"id": home.pk, "name": home.name} for home in homes],
+    }

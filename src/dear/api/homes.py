@@ -1,0 +1,52 @@
+"""Homes and invites."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router
+from ninja.responses import Status
+
+from dear.api import present
+from dear.api.auth import person_of
+from dear.api.schemas import AUTHED, WITH_BODY, HomeIn, HomeOut, InviteOut, answers
+from dear.homes import services as homes
+from dear.homes.access import home_for_member
+from dear.lib.errors import NotFound
+
+router = Router(tags=["homes"])
+
+
+@router.post("/homes", response=answers({201: HomeOut}, *AUTHED, *WITH_BODY))
+def create_home(request: HttpRequest, payload: HomeIn):
+    someone = person_of(request)
+    home = homes.create_home(someone, payload.name)
+    return Status(201, present.home(request, someone, home))
+
+
+@router.get("/homes/{home_id}", response=answers({200: HomeOut}, *AUTHED, 404))
+def get_home(request: HttpRequest, home_id: str):
+    someone = person_of(request)
+    return present.home(request, someone, home_for_member(someone, home_id))
+
+
+@router.post("/homes/{home_id}/invites", response=answers({201: InviteOut}, *AUTHED, 404))
+def create_invite(request: HttpRequest, home_id: str):
+    """A single-use invite into the home; anyone holding the link may join."""
+    invite = homes.create_invite(person_of(request), home_id)
+    return Status(
+        201,
+        {
+            "code": invite.code,
+            "url": request.build_absolute_uri(f"/invite/{invite.code}"),
+            "expires_at": invite.expires_at,
+        },
+    )
+
+
+@router.post("/invites/{code}/accept", response=answers({200: HomeOut}, *AUTHED, 404, 410))
+def accept_invite(request: HttpRequest, code: str):
+    if "\x00" in code:
+        raise NotFound("There is no such invite. Check the link you were given.")
+    someone = person_of(request)
+    home = homes.accept_invite(someone, code)
+    return present.home(request, someone, home)

@@ -1,0 +1,172 @@
+"""Letters: writing, saving, the lifecycle actions, the boxes, and the basket."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.responses import Status
+
+from dear.api import present
+from dear.api.auth import person_of
+from dear.api.schemas import (
+    AUTHED,
+    WITH_BODY,
+    DeletedOut,
+    LetterFilters,
+    LetterIn,
+    LetterOut,
+    LetterPage,
+    LetterPatch,
+    RevisionOut,
+    SendIn,
+    answers,
+)
+from dear.homes.access import housemates_of
+from dear.letters import boxes
+from dear.letters import services as letters
+from dear.letters.access import letter_for_reader, letter_for_writer
+
+router = Router(tags=["letters"])
+
+# Every action answers the letter as it now is, or 409 when its state does not allow it.
+ACTION = answers({200: LetterOut}, *AUTHED, 404, 409, 422)
+
+
+def _as_now(request: HttpRequest, letter_id) -> dict:
+    someone = person_of(request)
+    return present.letter(someone, letter_for_reader(someone, letter_id))
+
+
+@router.post(
+    "/letters", response=answers({201: LetterOut}, *AUTHED, 404, *WITH_BODY), by_alias=True
+)
+def create_letter(request: HttpRequest, payload: LetterIn):
+    """A new draft, revision 1."""
+    letter = letters.create_letter(
+        person_of(request),
+        home=payload.home,
+        to=payload.to,
+        salutation=payload.salutation,
+        body=payload.body,
+        closing=payload.closing,
+        in_reply_to=payload.in_reply_to,
+    )
+    return Status(201, _as_now(request, letter.pk))
+
+
+@router.get("/letters", response=answers({200: LetterPage}, *AUTHED, 422), by_alias=True)
+def list_letters(request: HttpRequest, filters: Query[LetterFilters]):
+    """A box, newest first; or, with only `with`, the correspondence with one person,
+    oldest first."""
+    someone = person_of(request)
+    other = None
+    if filters.with_ is not None:
+        other = housemates_of(someone).filter(pk=filters.with_).first()
+        if other is None:
+            # Not a housemate, or nobody at all: either way there are no letters to show.
+            return {"items": [], "next": None}
+    items, next_cursor = boxes.page(
+        someone, box=filters.box, with_person=other, cursor=filters.cursor, limit=filters.limit
+    )
+    return {"items": present.letters(someone, items), "next": next_cursor}
+
+
+@router.get("/letters/{letter_id}", response=answers({200: LetterOut}, *AUTHED, 404), by_alias=True)
+def get_letter(request: HttpRequest, letter_id: str):
+    return _as_now(request, letter_id)
+
+
+@router.patch(
+    "/letters/{letter_id}",
+    response=answers({200: LetterOut}, *AUTHED, 404, 409, *WITH_BODY),
+    by_alias=True,
+)
+def save_letter(request: HttpRequest, letter_id: str, payload: LetterPatch):
+    """Save the page. Against a stale `revision` the text is kept as a revision of its own
+    and the answer is 409 `stale_revision`, with `current_revision` and `kept_as`."""
+    letter = letters.save_letter(
+        person_of(request),
+        letter_id,
+        revision=payload.revision,
+        salutation=payload.salutation,
+        body=payload.body,
+        closing=payload.closing,
+        to=payload.to,
+    )
+    return _as_now(request, letter.pk)
+
+
+@router.get(
+    "/letters/{letter_id}/revisions", response=answers({200: list[RevisionOut]}, *AUTHED, 404)
+)
+def list_revisions(request: HttpRequest, letter_id: str):
+    """Every saved page, crumpled ones and kept conflicts included. The writer's only."""
+    letter = letter_for_writer(person_of(request), letter_id)
+    return [present.revision(one) for one in letter.revisions.order_by("number")]
+
+
+@router.post("/letters/{letter_id}/revisions/{int:number}/restore", response=ACTION, by_alias=True)
+def restore_revision(request: HttpRequest, letter_id: str, number: int):
+    """Bring back an earlier page as a new revision."""
+    letter = letters.restore_revision(person_of(request), letter_id, number)
+    return _as_now(request, letter.pk)
+
+
+@router.post("/letters/{letter_id}/crumple", response=ACTION, by_alias=True)
+def crumple(request: HttpRequest, letter_id: str):
+    """Start the page over; the old page is kept as a crumpled revision."""
+    letter = letters.crumple(person_of(request), letter_id)
+    return _as_now(request, letter.pk)
+
+
+@router.post("/letters/{letter_id}/keep", response=ACTION, by_alias=True)
+def keep(request: HttpRequest, letter_id: str):
+    """Put a draft in the drawer."""
+    letter = letters.keep(person_of(request), letter_id)
+    return _as_now(request, letter.pk)
+
+
+@router.post("/letters/{letter_id}/discard", response=ACTION, by_alias=True)
+def discard(request: HttpRequest, letter_id: str):
+    """Move an unsent letter to the basket."""
+    letter = letters.discard(person_of(request), letter_id)
+    return _as_now(request, letter.pk)
+
+
+@router.post("/letters/{letter_id}/restore", response=ACTION, by_alias=True)
+def restore(request: HttpRequest, letter_id: str):
+    """Take a letter back out of the basket."""
+    letter = letters.restore(person_of(request), letter_id)
+    return _as_now(request, letter.pk)
+
+
+@router.post(
+    "/letters/{letter_id}/send",
+    response=answers({200: LetterOut}, *AUTHED, 404, 409, *WITH_BODY),
+    by_alias=True,
+)
+def send(request: HttpRequest, letter_id: str, payload: SendIn | None = None):
+    """Send now (delivered after the undo window) or at `deliver_at`."""
+    deliver_at = payload.deliver_at if payload is not None else None
+    letter = letters.send(person_of(request), letter_id, deliver_at=deliver_at)
+    return _as_now(request, letter.pk)
+
+
+@router.post("/letters/{letter_id}/withdraw", response=ACTION, by_alias=True)
+def withdraw(request: HttpRequest, letter_id: str):
+    """Take back a sent letter before it is delivered; it goes to the drawer."""
+    letter = letters.withdraw(person_of(request), letter_id)
+    return _as_now(request, letter.pk)
+
+
+@router.post("/letters/{letter_id}/read", response=ACTION, by_alias=True)
+def read(request: HttpRequest, letter_id: str):
+    """Mark a letter read for me (its writer sees when, in `deliveries`)."""
+    someone = person_of(request)
+    return present.letter(someone, letters.mark_read(someone, letter_id))
+
+
+@router.post("/basket/empty", response=answers({200: DeletedOut}, *AUTHED))
+def empty_basket(request: HttpRequest):
+    """Delete, for good, every letter in my basket: the only request that loses words."""
+    return {"deleted": letters.empty_basket(person_of(request))}

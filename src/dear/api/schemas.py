@@ -1,0 +1,202 @@
+"""The shapes the API accepts and answers with (DESIGN.md, "API contract, v1")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from ninja import Field, Schema
+from pydantic import AfterValidator, ConfigDict
+
+from dear.letters.boxes import PAGE_SIZE
+
+
+def _storable(value: str) -> str:
+    # PostgreSQL refuses NUL and UTF-8 refuses lone surrogates: reject them here as bad
+    # input (422) instead of failing in the database (500).
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text") from None
+    return value
+
+
+Text = Annotated[str, AfterValidator(_storable)]
+Secret = Annotated[str, Field(max_length=4096), AfterValidator(_storable)]
+
+
+class ErrorDetail(Schema):
+    model_config = ConfigDict(extra="allow")
+
+    code: str
+    message: str
+    current_revision: int | None = Field(None, description="With stale_revision only.")
+    kept_as: int | None = Field(
+        None, description="With stale_revision only: the revision your text was kept as."
+    )
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+def answers(ok: dict, *statuses: int) -> dict:
+    """A route's responses: its success schemas and the error statuses it may answer."""
+    return {**ok, **dict.fromkeys(statuses, ErrorOut)}
+
+
+# An authenticated route may always answer these, beside its own.
+AUTHED = (401,)
+WITH_BODY = (400, 413, 422)
+
+
+class OkOut(Schema):
+    ok: bool
+
+
+class PersonOut(Schema):
+    id: UUID
+    username: str
+    display_name: str
+
+
+class PersonRef(Schema):
+    id: UUID
+    display_name: str
+
+
+class HomeRef(Schema):
+    id: UUID
+    name: str
+
+
+class MeOut(PersonOut):
+    homes: list[HomeRef]
+
+
+class SignupIn(Schema):
+    username: Text
+    password: Secret
+    display_name: Text
+    email: Text = ""
+    invite: Text = ""
+
+
+class SignupOut(Schema):
+    person: PersonOut
+    token: str
+
+
+class TokenIn(Schema):
+    username: Text
+    password: Secret
+    name: Text = ""
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class HomeIn(Schema):
+    name: Text
+
+
+class PlaceOut(Schema):
+    id: UUID
+    name: str
+    label_url: str
+    waiting: bool = Field(description="A note for me waits here, and its writer left a hint.")
+
+
+class HomeOut(Schema):
+    id: UUID
+    name: str
+    members: list[PersonOut]
+    places: list[PlaceOut]
+
+
+class InviteOut(Schema):
+    code: str
+    url: str
+    expires_at: datetime
+
+
+class LetterIn(Schema):
+    home: UUID
+    to: list[UUID]
+    salutation: Text | None = Field(None, description='Default: "Dear <names>,".')
+    body: Text = ""
+    closing: Text | None = Field(None, description="Default: the writer's display name.")
+    in_reply_to: UUID | None = None
+
+
+class LetterPatch(Schema):
+    revision: int = Field(description="The revision this edit was made on.")
+    salutation: Text | None = None
+    body: Text | None = None
+    closing: Text | None = None
+    to: list[UUID] | None = None
+
+
+class SendIn(Schema):
+    deliver_at: datetime | None = Field(
+        None, description="When it arrives (with a time zone). Default: after the undo window."
+    )
+
+
+class DeliveryOut(Schema):
+    to: UUID
+    delivered_at: datetime | None
+    found_at: datetime | None
+    read_at: datetime | None
+
+
+class LetterOut(Schema):
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: UUID
+    home: UUID
+    from_: PersonRef = Field(alias="from")
+    to: list[PersonRef]
+    salutation: str
+    body: str
+    closing: str
+    state: str
+    revision: int
+    written_at: datetime
+    sent_at: datetime | None
+    deliver_at: datetime | None
+    opened_at: datetime | None
+    place: UUID | None
+    hint: bool
+    in_reply_to: UUID | None
+    deliveries: list[DeliveryOut] | None = Field(description="Receipts; for the writer only.")
+
+
+class LetterPage(Schema):
+    items: list[LetterOut]
+    next: str | None = Field(description="Pass as ?cursor= for the next page; null at the end.")
+
+
+class LetterFilters(Schema):
+    box: Literal["inbox", "sent", "drafts", "drawer", "basket"] | None = None
+    with_: UUID | None = Field(None, alias="with", description="Only letters with this person.")
+    cursor: Text | None = None
+    limit: int = Field(PAGE_SIZE, ge=1, le=PAGE_SIZE, description="Letters per page.")
+
+
+class RevisionOut(Schema):
+    number: int
+    salutation: str
+    body: str
+    closing: str
+    saved_at: datetime
+    crumpled: bool
+    conflict: bool
+
+
+class DeletedOut(Schema):
+    deleted: int

@@ -1,0 +1,135 @@
+"""Who may call what: persona × route → status (STYLE.md, "Access as a matrix").
+
+Jess wrote a letter to Rory that has been delivered (`sent`) and one still a `draft`;
+Sam is their housemate; Olive lives elsewhere; `anon` carries no token.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from dear.homes.services import create_invite
+from tests.api.conftest import ApiClient, client_for
+from tests.helpers import make_letter, send_now
+
+PERSONAS = ("jess", "rory", "sam", "olive", "anon")
+NOWHERE = "01900000-0000-7000-8000-000000000000"
+
+
+def row(method, path, body, jess, rory, sam, olive):
+    return (method, path, body, {"jess": jess, "rory": rory, "sam": sam, "olive": olive})
+
+
+SAVE = {"revision": 1, "body": "Another go."}
+NEW_HOME = {"name": "Somewhere new"}
+
+ROUTES = [
+    row("get", "/me", None, 200, 200, 200, 200),
+    row("delete", "/tokens/current", None, 204, 204, 204, 204),
+    row("post", "/homes", NEW_HOME, 201, 201, 201, 201),
+    row("get", "/homes/{home}", None, 200, 200, 200, 404),
+    row("post", "/homes/{home}/invites", None, 201, 201, 201, 404),
+    row("post", "/invites/{invite}/accept", None, 200, 200, 200, 200),
+    row("post", "/invites/no-such-invite/accept", None, 404, 404, 404, 404),
+    row("get", "/letters", None, 200, 200, 200, 200),
+    row("post", "/letters", "new_letter_to_rory", 201, 422, 201, 404),
+    row("post", "/basket/empty", None, 200, 200, 200, 200),
+    # A delivered letter: its recipient reads it; nobody may change it (rule 5).
+    row("get", "/letters/{sent}", None, 200, 200, 404, 404),
+    row("patch", "/letters/{sent}", SAVE, 409, 404, 404, 404),
+    row("get", "/letters/{sent}/revisions", None, 200, 404, 404, 404),
+    row("post", "/letters/{sent}/revisions/1/restore", None, 409, 404, 404, 404),
+    row("post", "/letters/{sent}/crumple", None, 409, 404, 404, 404),
+    row("post", "/letters/{sent}/keep", None, 409, 404, 404, 404),
+    row("post", "/letters/{sent}/discard", None, 409, 404, 404, 404),
+    row("post", "/letters/{sent}/restore", None, 409, 404, 404, 404),
+    row("post", "/letters/{sent}/send", None, 409, 404, 404, 404),
+    row("post", "/letters/{sent}/withdraw", None, 409, 404, 404, 404),
+    row("post", "/letters/{sent}/read", None, 200, 200, 404, 404),
+    # A draft: only its writer knows it exists (rule 1).
+    row("get", "/letters/{draft}", None, 200, 404, 404, 404),
+    row("patch", "/letters/{draft}", SAVE, 200, 404, 404, 404),
+    row("get", "/letters/{draft}/revisions", None, 200, 404, 404, 404),
+    row("post", "/letters/{draft}/revisions/1/restore", None, 200, 404, 404, 404),
+    row("post", "/letters/{draft}/crumple", None, 200, 404, 404, 404),
+    row("post", "/letters/{draft}/keep", None, 200, 404, 404, 404),
+    row("post", "/letters/{draft}/discard", None, 200, 404, 404, 404),
+    row("post", "/letters/{draft}/restore", None, 409, 404, 404, 404),
+    row("post", "/letters/{draft}/send", None, 200, 404, 404, 404),
+    row("post", "/letters/{draft}/withdraw", None, 409, 404, 404, 404),
+    row("post", "/letters/{draft}/read", None, 200, 404, 404, 404),
+]
+
+CASES = [
+    pytest.param(persona, method, path, body, expected, id=f"{persona} {method} {path}")
+    for method, path, body, by_persona in ROUTES
+    for persona in PERSONAS
+    for expected in [by_persona.get(persona, 401)]
+]
+
+
+@pytest.fixture
+def world(people, home, jess, rory):
+    return {
+        "home": home.pk,
+        "sent": send_now(make_letter(jess, rory)).pk,
+        "draft": make_letter(jess, rory).pk,
+        "invite": create_invite(jess, home.pk).code,
+        "new_letter_to_rory": {"home": str(home.pk), "to": [str(rory.pk)]},
+    }
+
+
+def client_as(persona, people) -> ApiClient:
+    return ApiClient() if persona == "anon" else client_for(people[persona])
+
+
+@pytest.mark.parametrize(("persona", "method", "path", "body", "expected"), CASES)
+def test_route_answers_each_persona(world, people, persona, method, path, body, expected):
+    client = client_as(persona, people)
+    if isinstance(body, str):
+        body = world[body]
+
+    response = client.call(method, path.format(**world), body)
+
+    assert response.status_code == expected, response.content
+    if expected >= 400:
+        assert set(response.json()["error"]) >= {"code", "message"}
+
+
+LETTER_ROUTES = sorted(
+    {(method, path, str(body)) for method, path, body, _ in ROUTES if "{sent}" in path}
+)
+
+
+@pytest.mark.parametrize(("method", "path", "body"), LETTER_ROUTES)
+def test_outsiders_404_is_the_same_as_for_a_letter_that_does_not_exist(
+    world, people, method, path, body
+):
+    olive = client_as("olive", people)
+    payload = SAVE if method == "patch" else None
+
+    theirs = olive.call(method, path.format(**world), payload)
+    missing = olive.call(method, path.format(sent=NOWHERE), payload)
+    random = olive.call(method, path.format(sent=uuid.uuid4()), payload)
+
+    assert theirs.status_code == missing.status_code == random.status_code == 404
+    assert theirs.content == missing.content == random.content
+
+
+MUTATING = sorted({path for method, path, _, _ in ROUTES if method in ("post", "delete")})
+READABLE = {path for method, path, _, _ in ROUTES if method == "get"}
+
+
+@pytest.mark.parametrize("path", [p for p in MUTATING if p not in READABLE])
+def test_mutating_route_rejects_get(world, people, path):
+    response = client_as("jess", people).get(path.format(**world))
+
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize("path", ["/signup", "/tokens"])
+def test_login_routes_reject_get(db, path):
+    assert ApiClient().get(path).status_code == 405

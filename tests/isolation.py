@@ -1,0 +1,7 @@
+"""Loaded with ``-p tests.isolation`` before Django's settings are read, so no test run ever
+touches a real data dir: each run gets a fresh one unless DEAR_DATA_DIR is already set."""
+
+import os
+import tempfile
+
+os.environ.setdefault("DEAR_DATA_DIR", tempfile.mkdtemp(prefix="dear-test-"))
