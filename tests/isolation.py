@@ -4,4 +4,5 @@ touches a real data dir: each run gets a fresh one unless DEAR_DATA_DIR is alrea
 import os
 import tempfile
 
-os.environ.setdefault("DEAR_DATA_DIR", tempfile.mkdtemp(prefix="dear-test-"))
+if not os.environ.get("DEAR_DATA_DIR"):
+    os.environ["DEAR_DATA_DIR"] = tempfile.mkdtemp(prefix="dear-test-")

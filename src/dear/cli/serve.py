@@ -1,0 +1,118 @@
+"""`dear serve`: migrate, then serve Dear with granian's WSGI server."""
+
+from __future__ import annotations
+
+import errno
+import ipaddress
+import socket
+import threading
+import time
+from typing import Annotated
+
+import typer
+
+from dear.cli.app import CommandFailed, err, out
+from dear.cli.django_setup import setup_django
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+READY_WAIT_SECONDS = 60
+
+
+def serve(
+    host: Annotated[
+        str, typer.Option(help="IP address to listen on; 0.0.0.0 for every network.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    threads: Annotated[int, typer.Option(min=1, help="Request threads per worker.")] = 4,
+) -> None:
+    """Make the data dir, apply migrations and serve Dear until stopped (Ctrl-C or SIGTERM)."""
+    address = _parse_address(host)
+    _check_port_free(address, port)
+
+    data = setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connections
+
+    if settings.DEBUG:
+        err.print("[bold red]DEAR_DEBUG is on: error pages show code and settings.[/]")
+    out.print(f"Data in {data}; database: {_describe_database(settings.DATABASES['default'])}")
+    call_command("migrate", interactive=False, verbosity=0)
+    # Workers are forked from this process: they must not share its database connections.
+    connections.close_all()
+
+    from granian import Granian
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+
+    server = Granian(
+        "dear.wsgi:application",
+        address=str(address),
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        # Each request thread can hold a database connection of its own.
+        blocking_threads=threads,
+        log_level=LogLevels.warning,
+    )
+    server.on_startup(lambda: _announce_when_listening(address, port))
+    server.serve()  # returns after SIGINT or SIGTERM, once the workers have finished
+    out.print("Dear has stopped.")
+
+
+def _parse_address(host: str) -> IPAddress:
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        raise CommandFailed(
+            f"--host must be an IP address such as 127.0.0.1 or 0.0.0.0; got {host!r}", 2
+        ) from None
+
+
+def _check_port_free(address: IPAddress, port: int) -> None:
+    # granian binds with SO_REUSEPORT, so a second server on a busy port would quietly
+    # share it with the first; a plain bind fails instead.
+    family = socket.AF_INET6 if address.version == 6 else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((str(address), port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise CommandFailed(f"port {port} on {address} is already in use") from None
+            raise CommandFailed(f"cannot listen on {address} port {port}: {exc.strerror}") from None
+
+
+def _describe_database(db: dict) -> str:
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"SQLite at {db['NAME']}"
+    host = db.get("HOST") or "localhost"
+    return f"PostgreSQL, database {db.get('NAME')} on {host}:{db.get('PORT') or 5432}"
+
+
+def local_url(address: IPAddress, port: int) -> str:
+    if address.is_unspecified:
+        address = ipaddress.ip_address("::1" if address.version == 6 else "127.0.0.1")
+    host = f"[{address}]" if address.version == 6 else str(address)
+    return f"http://{host}:{port}/"
+
+
+def _announce_when_listening(address: IPAddress, port: int) -> None:
+    """Print the URL once a worker accepts connections: granian binds in the workers."""
+    if address.is_unspecified:
+        address = ipaddress.ip_address("::1" if address.version == 6 else "127.0.0.1")
+    url = local_url(address, port)
+
+    def wait() -> None:
+        deadline = time.monotonic() + READY_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection((str(address), port), timeout=1).close()
+            except OSError:
+                time.sleep(0.05)
+                continue
+            out.print(f"[bold]Dear is ready at {url}[/]")
+            return
+        err.print(f"[red]Nothing answers on port {port} after {READY_WAIT_SECONDS}s.[/]")
+
+    threading.Thread(target=wait, name="dear-ready", daemon=True).start()

@@ -1,0 +1,63 @@
+"""Page cursors: what encode gives out, decode takes back; anything else is refused."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from dear.lib import cursor
+from dear.lib.cursor import BadCursor
+from dear.lib.ids import uuid7
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        datetime(2026, 11, 1, 9, 30, 15, 123456, tzinfo=UTC),
+        datetime(1999, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=-5))),
+    ],
+)
+def test_cursor_round_trips_time_and_id(when):
+    ident = uuid7()
+    token = cursor.encode(when, ident)
+    assert cursor.decode(token) == (when, ident)
+
+
+def test_cursor_is_url_safe_text():
+    token = cursor.encode(datetime.now(UTC), uuid7())
+    assert token.isascii()
+    assert not set(token) & set("+/= ")
+
+
+def b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+SOME_ID = "0190f1c2-7a3b-7c4d-8e5f-60718293a4b5"
+NOON = "2026-11-01T12:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        pytest.param("", id="empty"),
+        pytest.param("not a cursor!", id="not-base64"),
+        pytest.param("%%%%", id="symbols"),
+        pytest.param(b64(b"\xff\xfe\xfd"), id="not-utf8"),
+        pytest.param(b64(b"not json"), id="not-json"),
+        pytest.param(b64(json.dumps({"when": 1}).encode()), id="object"),
+        pytest.param(b64(json.dumps([NOON]).encode()), id="one-item"),
+        pytest.param(b64(json.dumps([NOON, SOME_ID, "x"]).encode()), id="three-items"),
+        pytest.param(b64(json.dumps(["yesterday", SOME_ID]).encode()), id="not-a-time"),
+        pytest.param(b64(json.dumps(["2026-11-01T12:00:00", SOME_ID]).encode()), id="naive-time"),
+        pytest.param(b64(json.dumps([NOON, "not-a-uuid"]).encode()), id="not-a-uuid"),
+        pytest.param(b64(json.dumps([1, 2]).encode()), id="numbers"),
+        pytest.param(b64(json.dumps(42).encode()), id="a-number"),
+    ],
+)
+def test_cursor_refuses_anything_it_did_not_give_out(token):
+    with pytest.raises(BadCursor):
+        cursor.decode(token)

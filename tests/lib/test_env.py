@@ -1,0 +1,110 @@
+"""The typed readers settings use to read the environment."""
+
+from __future__ import annotations
+
+import pytest
+
+from dear.lib import env
+from dear.lib.env import Setting, SettingError
+
+
+@pytest.fixture
+def declared(monkeypatch):
+    """Declare a throwaway setting for one test, unset in the environment."""
+
+    def declare(name: str, default: str) -> str:
+        monkeypatch.setitem(env.SETTINGS, name, Setting(name, default, "for a test"))
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(f"{name}_FILE", raising=False)
+        return name
+
+    return declare
+
+
+@pytest.mark.parametrize("value", ["on", "ON", "true", "yes", "1", " On "])
+def test_bool_reader_accepts_true_words(declared, monkeypatch, value):
+    name = declared("DEAR_TEST_FLAG", "off")
+    monkeypatch.setenv(name, value)
+    assert env.env_bool(name) is True
+
+
+@pytest.mark.parametrize("value", ["off", "False", "no", "0", ""])
+def test_bool_reader_accepts_false_words(declared, monkeypatch, value):
+    name = declared("DEAR_TEST_FLAG", "on")
+    monkeypatch.setenv(name, value)
+    assert env.env_bool(name) is False
+
+
+@pytest.mark.parametrize("value", ["maybe", "enabled", "2", "o n"])
+def test_bool_reader_rejects_words_it_does_not_know(declared, monkeypatch, value):
+    name = declared("DEAR_TEST_FLAG", "off")
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingError, match="DEAR_TEST_FLAG must be one of"):
+        env.env_bool(name)
+
+
+def test_bool_reader_falls_back_to_the_declared_default(declared):
+    assert env.env_bool(declared("DEAR_TEST_FLAG", "on")) is True
+    assert env.env_bool(declared("DEAR_TEST_OTHER_FLAG", "off")) is False
+
+
+def test_int_reader_reads_whole_numbers_and_defaults(declared, monkeypatch):
+    name = declared("DEAR_TEST_COUNT", "7")
+    assert env.env_int(name) == 7
+    monkeypatch.setenv(name, " 12 ")
+    assert env.env_int(name, minimum=12) == 12
+
+
+@pytest.mark.parametrize("value", ["seven", "1.5", ""])
+def test_int_reader_rejects_what_is_not_a_whole_number(declared, monkeypatch, value):
+    name = declared("DEAR_TEST_COUNT", "7")
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingError, match="DEAR_TEST_COUNT must be a whole number"):
+        env.env_int(name)
+
+
+def test_int_reader_rejects_a_number_below_the_minimum(declared, monkeypatch):
+    name = declared("DEAR_TEST_COUNT", "7")
+    monkeypatch.setenv(name, "-1")
+    with pytest.raises(SettingError, match="DEAR_TEST_COUNT must be at least 0; got -1"):
+        env.env_int(name, minimum=0)
+
+
+def test_secret_reader_reads_the_variable_itself(declared, monkeypatch):
+    name = declared("DEAR_TEST_SECRET", "")
+    monkeypatch.setenv(name, "s3cret")
+    assert env.env_secret(name) == "s3cret"
+
+
+def test_secret_reader_reads_the_file_named_by_name_file(declared, monkeypatch, tmp_path):
+    name = declared("DEAR_TEST_SECRET", "")
+    secret_file = tmp_path / "secret"
+    secret_file.write_text("from-a-file\n")
+    monkeypatch.setenv(f"{name}_FILE", str(secret_file))
+    assert env.env_secret(name) == "from-a-file"
+
+
+def test_secret_reader_prefers_the_variable_to_the_file(declared, monkeypatch, tmp_path):
+    name = declared("DEAR_TEST_SECRET", "")
+    secret_file = tmp_path / "secret"
+    secret_file.write_text("from-a-file")
+    monkeypatch.setenv(name, "direct")
+    monkeypatch.setenv(f"{name}_FILE", str(secret_file))
+    assert env.env_secret(name) == "direct"
+
+
+def test_secret_reader_reports_a_file_it_cannot_read(declared, monkeypatch, tmp_path):
+    name = declared("DEAR_TEST_SECRET", "")
+    monkeypatch.setenv(f"{name}_FILE", str(tmp_path / "missing"))
+    with pytest.raises(SettingError, match="DEAR_TEST_SECRET_FILE points at"):
+        env.env_secret(name)
+
+
+def test_secret_reader_gives_none_when_neither_is_set(declared, tmp_path):
+    assert env.env_secret(declared("DEAR_TEST_SECRET", "")) is None
+
+
+def test_readers_refuse_a_setting_that_was_never_declared(monkeypatch):
+    monkeypatch.setenv("DEAR_NOT_DECLARED", "on")
+    with pytest.raises(KeyError):
+        env.env_str("DEAR_NOT_DECLARED")
