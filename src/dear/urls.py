@@ -7,3 +7,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("dear.web.urls")),
 ]
+
+handler404 = "dear.web.views.errors.not_found"
+handler500 = "dear.web.views.errors.server_error"

@@ -1,0 +1,72 @@
+"""A person's own settings: their name, password and API tokens."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from dear.accounts import services as accounts
+from dear.accounts.models import ApiToken
+from dear.lib.errors import NotFound
+from dear.web.errors import friendly
+from dear.web.views.common import person_of
+
+
+def _settings_context(request: HttpRequest, **_) -> dict:
+    tokens = ApiToken.objects.filter(person=person_of(request)).order_by("-created_at", "-id")
+    return {"tokens": list(tokens)}
+
+
+@login_required
+@require_GET
+def settings_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/settings.html", _settings_context(request))
+
+
+@login_required
+@require_POST
+@friendly(form="web/settings.html", context=_settings_context)
+def profile(request: HttpRequest) -> HttpResponse:
+    accounts.update_profile(person_of(request), display_name=request.POST.get("display_name", ""))
+    messages.success(request, "Your name is saved.")
+    return redirect("web:settings")
+
+
+@login_required
+@require_POST
+@friendly(form="web/settings.html", context=_settings_context)
+def password(request: HttpRequest) -> HttpResponse:
+    me = person_of(request)
+    accounts.change_password(
+        me, request.POST.get("old_password", ""), request.POST.get("new_password", "")
+    )
+    # Changing the password ends every other session; this one stays logged in.
+    update_session_auth_hash(request, me)
+    messages.success(request, "Your password is changed.")
+    return redirect("web:settings")
+
+
+@login_required
+@require_POST
+@friendly(form="web/settings.html", context=_settings_context)
+def create_token(request: HttpRequest) -> HttpResponse:
+    raw = accounts.issue_token(person_of(request), request.POST.get("name", ""))
+    # Shown on this answer only: Dear keeps just its digest.
+    context = {**_settings_context(request), "new_token": raw}
+    return render(request, "web/settings.html", context)
+
+
+@login_required
+@require_POST
+@friendly
+def revoke_token(request: HttpRequest, token_id) -> HttpResponse:
+    token = ApiToken.objects.filter(person=person_of(request), pk=token_id).first()
+    if token is None:
+        raise NotFound()
+    accounts.revoke_token(token)
+    messages.success(request, "That token no longer works.")
+    return redirect("web:settings")

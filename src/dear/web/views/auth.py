@@ -1,0 +1,49 @@
+"""Logging in and out."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from dear.accounts import services as accounts
+from dear.web.errors import friendly
+
+
+def _next_url(request: HttpRequest) -> str:
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return ""
+
+
+def _login_context(request: HttpRequest) -> dict:
+    return {"next": _next_url(request)}
+
+
+@friendly(form="web/login.html", context=_login_context)
+def login(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
+    if request.method != "POST":
+        return render(request, "web/login.html", _login_context(request))
+    person = accounts.login(
+        request.POST.get("username", ""),
+        request.POST.get("password", ""),
+        address=request.META.get("REMOTE_ADDR", ""),
+        request=request,
+    )
+    auth_login(request, person)
+    return redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    auth_logout(request)
+    return redirect(settings.LOGOUT_REDIRECT_URL)

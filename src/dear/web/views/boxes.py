@@ -1,0 +1,99 @@
+"""The boxes letters wait in, and the correspondence with one person."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from dear.homes.access import housemates_of
+from dear.homes.models import Home
+from dear.letters import boxes
+from dear.letters import services as letters
+from dear.lib.errors import NotFound
+from dear.web.errors import friendly
+from dear.web.views.common import person_of, rows
+
+BOX_PAGES = {
+    "inbox": ("Inbox", "Letters that have reached you.", "Nothing has reached you yet."),
+    "sent": ("Sent", "Letters you sent.", "You have not sent a letter yet."),
+    "drafts": ("Drafts", "Pages you are still writing.", "No drafts. A blank page waits."),
+    "drawer": (
+        "The drawer",
+        "Finished letters you kept, unsent. Send one whenever you are ready.",
+        "The drawer is empty.",
+    ),
+    "basket": (
+        "The basket",
+        "Letters you discarded. Restore one, or empty the basket for good.",
+        "The basket is empty.",
+    ),
+}
+
+
+def box_view(box: str):
+    @login_required
+    @require_GET
+    @friendly
+    def view(request: HttpRequest) -> HttpResponse:
+        me = person_of(request)
+        found, older = boxes.page(
+            me, box=box, cursor=request.GET.get("cursor") or None, limit=boxes.PAGE_SIZE
+        )
+        title, lead, empty = BOX_PAGES[box]
+        context = {
+            "box": box,
+            "title": title,
+            "lead": lead,
+            "empty": empty,
+            "rows": rows(found, me),
+            "next_cursor": older,
+        }
+        return render(request, "web/box.html", context)
+
+    view.__name__ = f"{box}_box"
+    return view
+
+
+inbox = box_view("inbox")
+sent = box_view("sent")
+drafts = box_view("drafts")
+drawer = box_view("drawer")
+basket = box_view("basket")
+
+
+@login_required
+@require_POST
+@friendly
+def empty_basket(request: HttpRequest) -> HttpResponse:
+    """Deletes for good, so it asks first: only a POST carrying ``confirm`` empties."""
+    me = person_of(request)
+    if request.POST.get("confirm") != "yes":
+        found, more = boxes.page(me, box="basket")
+        return render(request, "web/basket_confirm.html", {"count": len(found), "more": more})
+    letters.empty_basket(me)
+    messages.success(request, "The basket is empty. Those letters are gone for good.")
+    return redirect("web:basket")
+
+
+@login_required
+@require_GET
+@friendly
+def correspondence(request: HttpRequest, person_id) -> HttpResponse:
+    me = person_of(request)
+    other = housemates_of(me).filter(pk=person_id).first()
+    if other is None:
+        raise NotFound()
+    found, later = boxes.page(
+        me, with_person=other, cursor=request.GET.get("cursor") or None, limit=boxes.PAGE_SIZE
+    )
+    shared = (
+        Home.objects.of_member(me)
+        .filter(memberships__person=other, memberships__left_at__isnull=True)
+        .order_by("name", "id")
+        .first()
+    )
+    context = {"other": other, "rows": rows(found, me), "next_cursor": later, "home": shared}
+    return render(request, "web/correspondence.html", context)

@@ -1,0 +1,104 @@
+"""The home page, making a home, and invites into it."""
+
+from __future__ import annotations
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from dear.accounts import services as accounts
+from dear.homes import services as homes
+from dear.homes.access import is_member
+from dear.homes.models import Home, Membership
+from dear.letters import boxes
+from dear.web.errors import friendly
+from dear.web.views.common import person_of, rows
+
+WAITING_SHOWN = 10
+
+
+def _homes_with_members(person):
+    current = Membership.objects.filter(left_at__isnull=True).select_related("person")
+    return list(
+        Home.objects.of_member(person)
+        .order_by("name", "id")
+        .prefetch_related(Prefetch("memberships", queryset=current, to_attr="current"))
+    )
+
+
+def _home_context(request: HttpRequest, **_) -> dict:
+    me = person_of(request)
+    my_homes = []
+    for home in _homes_with_members(me):
+        people = sorted(
+            (m.person for m in home.current if m.person_id != me.pk),
+            key=lambda p: (p.display_name.lower(), str(p.pk)),
+        )
+        my_homes.append({"home": home, "housemates": people})
+    recent, _ = boxes.page(me, box="inbox", limit=WAITING_SHOWN)
+    waiting = [row for row in rows(recent, me) if row.unread]
+    return {"homes": my_homes, "waiting": waiting}
+
+
+def home_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html", _home_context(request))
+
+
+@login_required
+@require_POST
+@friendly(form="web/home.html", context=_home_context)
+def create_home(request: HttpRequest) -> HttpResponse:
+    home = homes.create_home(person_of(request), request.POST.get("name", ""))
+    messages.success(request, f"{home.name} is ready. Invite someone to it.")
+    return redirect("web:home")
+
+
+def qr_svg(text: str) -> str:
+    # Colours as SVG attributes, never style="": the CSP allows no inline styles.
+    svg = segno.make(text, error="m").svg_inline(
+        scale=5, dark="#1d1a16", light="#ffffff", svgclass="qr", title="QR code of the link"
+    )
+    return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))  # our own SVG, from segno
+
+
+@login_required
+@require_POST
+@friendly
+def create_invite(request: HttpRequest, home_id) -> HttpResponse:
+    invite = homes.create_invite(person_of(request), home_id)
+    url = request.build_absolute_uri(reverse("web:invite", args=[invite.code]))
+    context = {"invite": invite, "home": invite.home, "url": url, "qr": qr_svg(url)}
+    return render(request, "web/invite_made.html", context)
+
+
+def _invite_context(request: HttpRequest, code: str) -> dict:
+    invite = homes.usable_invite(code)
+    already = request.user.is_authenticated and is_member(request.user, invite.home)
+    return {"invite": invite, "home": invite.home, "already": already}
+
+
+@friendly(form="web/invite.html", context=_invite_context)
+def invite(request: HttpRequest, code: str) -> HttpResponse:
+    """Someone opened an invite link: sign up (logged out) or join (logged in)."""
+    if request.method != "POST":
+        return render(request, "web/invite.html", _invite_context(request, code))
+    if request.user.is_authenticated:
+        home = homes.accept_invite(person_of(request), code)
+    else:
+        home = homes.usable_invite(code).home
+        person = accounts.signup(
+            username=request.POST.get("username", ""),
+            password=request.POST.get("password", ""),
+            display_name=request.POST.get("display_name", ""),
+            invite=code,
+        )
+        auth_login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, f"Welcome to {home.name}.")
+    return redirect("web:home")

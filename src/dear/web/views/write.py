@@ -1,0 +1,178 @@
+"""Writing: starting a letter or a reply, the page itself, autosave, and what a writer
+does with an unsent page (crumple, keep, discard, send)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dear.homes.access import home_for_member, members_of
+from dear.letters import services as letters
+from dear.letters.access import letter_for_reader, letter_for_writer
+from dear.lib.errors import Invalid, NotFound
+from dear.web.errors import friendly
+from dear.web.views.common import STATE_WORDS, person_of, uuid_or_404
+
+
+@login_required
+@friendly
+def write(request: HttpRequest) -> HttpResponse:
+    """GET asks "start a letter to Rory?"; POST makes the draft. A link never writes."""
+    me = person_of(request)
+    if request.method == "POST":
+        letter = letters.create_letter(
+            me, home=request.POST.get("home"), to=[request.POST.get("to", "")]
+        )
+        return redirect("web:edit", letter.pk)
+    home = home_for_member(me, uuid_or_404(request.GET.get("home")))
+    to = uuid_or_404(request.GET.get("to"))
+    recipient = members_of(home).exclude(pk=me.pk).filter(pk=to).first()
+    if recipient is None:
+        raise NotFound()
+    return render(request, "web/write.html", {"home": home, "recipient": recipient})
+
+
+@login_required
+@require_POST
+@friendly
+def reply(request: HttpRequest, letter_id) -> HttpResponse:
+    me = person_of(request)
+    original = letter_for_reader(me, letter_id)
+    letter = letters.create_letter(
+        me, home=original.home_id, to=[original.writer_id], in_reply_to=original.pk
+    )
+    return redirect("web:edit", letter.pk)
+
+
+def _posted_text(request: HttpRequest) -> dict[str, str]:
+    # Browsers send CRLF line ends from a textarea; the page stores what the API stores.
+    return {
+        field: request.POST[field].replace("\r\n", "\n")
+        for field in letters.TEXT_FIELDS
+        if field in request.POST
+    }
+
+
+def _posted_revision(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("revision", ""))
+    except ValueError:
+        raise Invalid("The page did not say which revision it was editing.") from None
+
+
+def _save_posted(request: HttpRequest, letter_id) -> None:
+    """Save the page a form carried, before a button acts on the letter.
+
+    A page identical to the letter needs no save, so a form that raced our own autosave
+    is not mistaken for a stale copy.
+    """
+    text = _posted_text(request)
+    if not text:
+        return
+    me = person_of(request)
+    letter = letter_for_writer(me, letter_id)
+    if not letter.is_unsent or all(getattr(letter, f) == v for f, v in text.items()):
+        return
+    letters.save_letter(me, letter_id, revision=_posted_revision(request), **text)
+
+
+@login_required
+@friendly
+def edit(request: HttpRequest, letter_id) -> HttpResponse:
+    me = person_of(request)
+    if request.method == "POST":
+        _save_posted(request, letter_id)
+        messages.success(request, "Saved.")
+        return redirect("web:edit", letter_id)
+    letter = letter_for_writer(me, letter_id)
+    if not letter.is_unsent:
+        return redirect("web:letter", letter.pk)
+    context = {
+        "letter": letter,
+        "recipients": letter.recipients,
+        "state": STATE_WORDS[letter.state],
+        "undo_seconds": settings.SEND_UNDO_SECONDS,
+        "body_limit": settings.LETTER_BODY_LIMIT,
+    }
+    return render(request, "web/edit.html", context)
+
+
+@login_required
+@require_POST
+@friendly(json=True)
+def save(request: HttpRequest, letter_id) -> JsonResponse:
+    """Autosave, from our script: answers the new revision, or 409 with the kept one."""
+    letter = letters.save_letter(
+        person_of(request),
+        letter_id,
+        revision=_posted_revision(request),
+        **_posted_text(request),
+    )
+    return JsonResponse({"revision": letter.revision, "saved_at": letter.updated_at.isoformat()})
+
+
+@login_required
+@require_POST
+@friendly
+def crumple(request: HttpRequest, letter_id) -> HttpResponse:
+    _save_posted(request, letter_id)
+    letters.crumple(person_of(request), letter_id)
+    messages.success(request, "A fresh page. The crumpled one is kept in the revisions.")
+    return redirect("web:edit", letter_id)
+
+
+@login_required
+@require_POST
+@friendly
+def keep(request: HttpRequest, letter_id) -> HttpResponse:
+    _save_posted(request, letter_id)
+    letters.keep(person_of(request), letter_id)
+    messages.success(request, "Kept in the drawer. Send it whenever you are ready.")
+    return redirect("web:letter", letter_id)
+
+
+@login_required
+@require_POST
+@friendly
+def discard(request: HttpRequest, letter_id) -> HttpResponse:
+    _save_posted(request, letter_id)
+    letters.discard(person_of(request), letter_id)
+    messages.success(request, "Moved to the basket. Nothing is lost until you empty it.")
+    return redirect("web:letter", letter_id)
+
+
+def _deliver_at(request: HttpRequest) -> datetime | None:
+    """The "arrives on" field: a local time, in the writer's zone when our script told us."""
+    raw = request.POST.get("deliver_at", "").strip()
+    if not raw:
+        return None
+    try:
+        when = datetime.fromisoformat(raw)
+    except ValueError:
+        raise Invalid("That delivery time does not look like a date and time.") from None
+    if timezone.is_aware(when):
+        return when
+    try:
+        zone = zoneinfo.ZoneInfo(request.POST.get("tz") or settings.TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return when.replace(tzinfo=zone)
+
+
+@login_required
+@require_POST
+@friendly
+def send(request: HttpRequest, letter_id) -> HttpResponse:
+    deliver_at = _deliver_at(request)
+    _save_posted(request, letter_id)
+    letters.send(person_of(request), letter_id, deliver_at=deliver_at)
+    messages.success(request, "Sent.")
+    return redirect("web:letter", letter_id)

@@ -1,0 +1,97 @@
+import re
+from datetime import timedelta
+
+import time_machine
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
+
+from dear.homes import services as homes
+from dear.homes.access import is_member
+from tests.helpers import PASSWORD
+
+SIGNUP = {"display_name": "Bea", "username": "bea", "password": PASSWORD}
+
+
+def test_a_member_makes_an_invite_and_sees_its_link_expiry_and_qr_code(home, jess, client_of):
+    response = client_of(jess).post(f"/homes/{home.pk}/invites")
+    assert response.status_code == 200
+    html = response.content.decode()
+    invite = home.invites.get()
+    assert f'value="http://testserver/invite/{invite.code}"' in html
+    assert f'datetime="{invite.expires_at.isoformat()}"' in html
+    svg = re.search(r"<svg .*?</svg>", html, re.S).group(0)
+    assert 'role="img"' in svg
+    assert "style" not in svg
+    assert "<title>QR code of the link</title>" in svg
+
+
+def test_an_outsider_cannot_make_an_invite_to_a_home_not_theirs(home, other_home, olive, client_of):
+    response = client_of(olive).post(f"/homes/{home.pk}/invites")
+    assert response.status_code == 404
+    assert not home.invites.exists()
+
+
+def test_an_invite_link_shows_a_signup_form_when_logged_out(home, jess, client):
+    invite = homes.create_invite(jess, home.pk)
+    response = client.get(f"/invite/{invite.code}")
+    assert response.status_code == 200
+    assert b"Join The flat" in response.content
+    assert b"Jess invited you" in response.content
+    assert b"Sign up and join" in response.content
+
+
+def test_signing_up_through_an_invite_joins_the_home_and_logs_in(home, jess, client):
+    invite = homes.create_invite(jess, home.pk)
+    response = client.post(f"/invite/{invite.code}", SIGNUP)
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    bea = get_user_model().objects.get(username="bea")
+    assert is_member(bea, home)
+    page = client.get("/").content.decode()
+    assert "Welcome to The flat." in page
+    assert "Write to Jess" in page
+
+
+def test_signup_with_a_taken_username_shows_the_form_again_and_keeps_the_invite(home, jess, client):
+    invite = homes.create_invite(jess, home.pk)
+    response = client.post(f"/invite/{invite.code}", {**SIGNUP, "username": "rory"})
+    assert response.status_code == 422
+    assert b"That username is taken." in response.content
+    assert b"Sign up and join" in response.content
+    invite.refresh_from_db()
+    assert invite.used_at is None
+
+
+def test_a_logged_in_person_joins_with_a_button(home, other_home, jess, olive, client_of):
+    invite = homes.create_invite(jess, home.pk)
+    client = client_of(olive)
+    assert b"Join this home" in client.get(f"/invite/{invite.code}").content
+    assert client.post(f"/invite/{invite.code}").status_code == 302
+    assert is_member(olive, home)
+
+
+def test_a_used_invite_answers_410(home, jess, client):
+    invite = homes.create_invite(jess, home.pk)
+    client.post(f"/invite/{invite.code}", SIGNUP)
+    stranger = Client()
+    response = stranger.get(f"/invite/{invite.code}")
+    assert response.status_code == 410
+    assert b"used or has expired" in response.content
+    again = stranger.post(f"/invite/{invite.code}", {**SIGNUP, "username": "cal"})
+    assert again.status_code == 410
+    assert not get_user_model().objects.filter(username="cal").exists()
+
+
+def test_an_expired_invite_answers_410(home, jess, client):
+    invite = homes.create_invite(jess, home.pk)
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        assert client.get(f"/invite/{invite.code}").status_code == 410
+        assert client.post(f"/invite/{invite.code}", SIGNUP).status_code == 410
+    assert not get_user_model().objects.filter(username="bea").exists()
+
+
+def test_an_unknown_invite_answers_404(db, client):
+    response = client.get("/invite/no-such-code")
+    assert response.status_code == 404
+    assert b"There is no such invite" in response.content

@@ -1,0 +1,301 @@
+import json
+import zoneinfo
+from datetime import timedelta
+
+import time_machine
+from django.utils import timezone
+
+from dear.letters.models import Letter, Revision, State
+from tests.helpers import make_letter
+
+
+def _save(client, letter, **fields):
+    return client.post(f"/letters/{letter.pk}/save", fields)
+
+
+def test_opening_write_asks_first_and_makes_nothing(home, jess, rory, client_of):
+    response = client_of(jess).get(f"/write?to={rory.pk}&home={home.pk}")
+    assert response.status_code == 200
+    assert b"A letter to Rory" in response.content
+    assert b"Write to Rory" in response.content
+    assert not Letter.objects.exists()
+
+
+def test_write_makes_a_draft_with_salutation_and_closing_and_opens_it(home, jess, rory, client_of):
+    client = client_of(jess)
+    response = client.post("/write", {"to": rory.pk, "home": home.pk})
+    letter = Letter.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/letters/{letter.pk}/edit"
+    assert (letter.salutation, letter.closing, letter.state) == ("Dear Rory,", "Jess", "draft")
+    page = client.get(response["Location"]).content.decode()
+    assert 'value="Dear Rory,"' in page
+    assert '<label for="body" class="quiet-label">Letter</label>' in page
+    assert 'id="save-status" class="save-status" role="status" aria-live="polite">Saved' in page
+
+
+def test_write_to_someone_outside_the_home_is_refused(home, other_home, jess, olive, client_of):
+    client = client_of(jess)
+    assert client.post("/write", {"to": olive.pk, "home": home.pk}).status_code == 422
+    assert client.post("/write", {"to": olive.pk, "home": other_home.pk}).status_code == 404
+    assert client.get(f"/write?to={olive.pk}&home={home.pk}").status_code == 404
+    assert not Letter.objects.exists()
+
+
+def test_autosave_saves_a_new_revision_and_answers_it(draft, jess, client_of):
+    response = _save(client_of(jess), draft, revision=1, body="Second try.")
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["revision"] == 2
+    assert answer["saved_at"]
+    draft.refresh_from_db()
+    assert draft.body == "Second try."
+    assert list(draft.revisions.values_list("body", flat=True)) == [
+        "Dear me, where to begin.",
+        "Second try.",
+    ]
+
+
+def test_autosave_stores_line_ends_as_the_api_does(draft, jess, client_of):
+    _save(client_of(jess), draft, revision=1, body="one\r\ntwo")
+    draft.refresh_from_db()
+    assert draft.body == "one\ntwo"
+
+
+def test_autosave_on_a_stale_revision_answers_409_and_keeps_the_text(draft, jess, client_of):
+    client = client_of(jess)
+    _save(client, draft, revision=1, body="From the phone.")
+    response = _save(client, draft, revision=1, body="From the laptop.")
+    assert response.status_code == 409
+    answer = response.json()
+    assert answer["error"]["code"] == "stale_revision"
+    assert answer["current_revision"] == 2
+    assert answer["kept_as"] == 3
+    draft.refresh_from_db()
+    assert draft.body == "From the phone."
+    kept = draft.revisions.get(number=3)
+    assert (kept.body, kept.conflict) == ("From the laptop.", True)
+
+
+def test_a_body_over_the_limit_is_refused_with_the_limit_and_nothing_stored(draft, jess, client_of):
+    client = client_of(jess)
+    too_long = "x" * 100_001
+    response = _save(client, draft, revision=1, body=too_long)
+    assert response.status_code == 413
+    assert "100,000" in response.json()["error"]["message"]
+    form = client.post(f"/letters/{draft.pk}/edit", {"revision": 1, "body": too_long})
+    assert form.status_code == 413
+    assert b"100,000" in form.content
+    assert Revision.objects.filter(letter=draft).count() == 1
+    draft.refresh_from_db()
+    assert draft.body == "Dear me, where to begin."
+
+
+def test_autosave_without_a_revision_is_refused(draft, jess, client_of):
+    response = _save(client_of(jess), draft, body="No revision.")
+    assert response.status_code == 422
+
+
+def test_the_form_saves_without_javascript(draft, jess, client_of):
+    client = client_of(jess)
+    response = client.post(
+        f"/letters/{draft.pk}/edit",
+        {"revision": 1, "salutation": "Dearest Rory,", "body": "Typed.", "closing": "J."},
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.salutation, draft.body, draft.closing, draft.revision) == (
+        "Dearest Rory,",
+        "Typed.",
+        "J.",
+        2,
+    )
+    assert b"Saved." in client.get(response["Location"]).content
+
+
+def test_a_form_racing_its_own_autosave_is_not_taken_for_a_stale_copy(draft, jess, client_of):
+    client = client_of(jess)
+    _save(client, draft, revision=1, body="Same words.")
+    response = client.post(f"/letters/{draft.pk}/edit", {"revision": 1, "body": "Same words."})
+    assert response.status_code == 302
+    assert not draft.revisions.filter(conflict=True).exists()
+
+
+def test_crumple_saves_the_page_then_starts_over_keeping_the_old_one(draft, jess, client_of):
+    client = client_of(jess)
+    response = client.post(
+        f"/letters/{draft.pk}/crumple", {"revision": 1, "body": "Not quite right."}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/letters/{draft.pk}/edit"
+    draft.refresh_from_db()
+    assert draft.body == ""
+    crumpled = draft.revisions.get(crumpled=True)
+    assert crumpled.body == "Not quite right."
+
+
+def test_keep_puts_the_letter_in_the_drawer(draft, jess, client_of):
+    response = client_of(jess).post(f"/letters/{draft.pk}/keep")
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.state == State.KEPT
+
+
+def test_discard_moves_to_the_basket_and_restore_brings_it_back(draft, jess, client_of):
+    client = client_of(jess)
+    client.post(f"/letters/{draft.pk}/discard")
+    draft.refresh_from_db()
+    assert draft.state == State.DISCARDED
+    assert b"Restore from the basket" in client.get(f"/letters/{draft.pk}").content
+    client.post(f"/letters/{draft.pk}/restore")
+    draft.refresh_from_db()
+    assert draft.state == State.DRAFT
+
+
+def test_send_without_a_date_waits_the_undo_window(draft, jess, client_of, settings):
+    settings.SEND_UNDO_SECONDS = 10
+    before = timezone.now()
+    response = client_of(jess).post(f"/letters/{draft.pk}/send", {"revision": 1})
+    assert response.status_code == 302
+    assert response["Location"] == f"/letters/{draft.pk}"
+    draft.refresh_from_db()
+    assert draft.state == State.SENT
+    assert (
+        before + timedelta(seconds=10) <= draft.deliver_at <= timezone.now() + timedelta(seconds=10)
+    )
+
+
+def test_send_on_a_chosen_local_date_in_the_writers_time_zone(draft, jess, client_of):
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    when = (timezone.now() + timedelta(days=30)).astimezone(paris).replace(second=0, microsecond=0)
+    response = client_of(jess).post(
+        f"/letters/{draft.pk}/send",
+        {"deliver_at": when.strftime("%Y-%m-%dT%H:%M"), "tz": "Europe/Paris"},
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.deliver_at == when
+
+
+def test_send_with_a_date_in_the_past_says_why_and_sends_nothing(draft, jess, client_of):
+    response = client_of(jess).post(f"/letters/{draft.pk}/send", {"deliver_at": "2000-01-01T09:30"})
+    assert response.status_code == 422
+    assert b"Choose a delivery time in the future." in response.content
+    draft.refresh_from_db()
+    assert draft.state == State.DRAFT
+
+
+def test_send_saves_the_page_it_carries_first(draft, jess, client_of):
+    client_of(jess).post(f"/letters/{draft.pk}/send", {"revision": 1, "body": "Final words."})
+    draft.refresh_from_db()
+    assert (draft.state, draft.body) == (State.SENT, "Final words.")
+
+
+def test_withdraw_inside_the_undo_window_puts_the_letter_back_in_the_drawer(
+    draft, jess, client_of, settings
+):
+    settings.SEND_UNDO_SECONDS = 10
+    client = client_of(jess)
+    client.post(f"/letters/{draft.pk}/send")
+    page = client.get(f"/letters/{draft.pk}").content.decode()
+    assert "Withdraw" in page
+    assert "it arrives at" in page
+    assert client.post(f"/letters/{draft.pk}/withdraw").status_code == 302
+    draft.refresh_from_db()
+    assert (draft.state, draft.deliver_at) == (State.KEPT, None)
+
+
+def test_withdraw_after_delivery_is_refused(draft, jess, client_of, settings):
+    settings.SEND_UNDO_SECONDS = 10
+    client = client_of(jess)
+    client.post(f"/letters/{draft.pk}/send")
+    with time_machine.travel(timezone.now() + timedelta(seconds=11)):
+        assert b"Withdraw" not in client.get(f"/letters/{draft.pk}").content
+        response = client.post(f"/letters/{draft.pk}/withdraw")
+    assert response.status_code == 409
+    assert b"already been delivered" in response.content
+    draft.refresh_from_db()
+    assert draft.state == State.SENT
+
+
+def test_the_edit_page_of_a_sent_letter_opens_the_letter_instead(delivered, jess, client_of):
+    response = client_of(jess).get(f"/letters/{delivered.pk}/edit")
+    assert response.status_code == 302
+    assert response["Location"] == f"/letters/{delivered.pk}"
+
+
+def test_editing_a_sent_letter_is_refused_and_changes_nothing(delivered, jess, client_of):
+    response = _save(client_of(jess), delivered, revision=1, body="Changed my mind.")
+    assert response.status_code == 409
+    delivered.refresh_from_db()
+    assert delivered.body == "I left the light on for you."
+
+
+def test_reply_starts_a_draft_to_the_writer_that_answers_the_letter(
+    delivered, jess, rory, client_of
+):
+    response = client_of(rory).post(f"/letters/{delivered.pk}/reply")
+    reply = Letter.objects.get(writer=rory)
+    assert response["Location"] == f"/letters/{reply.pk}/edit"
+    assert reply.in_reply_to_id == delivered.pk
+    assert reply.recipients == [jess]
+    assert reply.salutation == "Dear Jess,"
+
+
+def test_revisions_list_every_page_with_marks_and_restore_one(draft, jess, client_of):
+    client = client_of(jess)
+    client.post(f"/letters/{draft.pk}/crumple")
+    _save(client, draft, revision=1, body="stale words")  # kept as a conflict
+    page = client.get(f"/letters/{draft.pk}/revisions").content.decode()
+    assert "Revision 1" in page and "crumpled" in page
+    assert "kept from another device" in page
+    assert "Dear me, where to begin." in page
+    response = client.post(f"/letters/{draft.pk}/revisions/1/restore")
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.body == "Dear me, where to begin."
+    assert draft.revision == 4
+
+
+def test_restoring_a_revision_that_does_not_exist_says_so(draft, jess, client_of):
+    response = client_of(jess).post(f"/letters/{draft.pk}/revisions/99/restore")
+    assert response.status_code == 422
+    assert b"no revision 99" in response.content
+
+
+def test_the_writing_page_carries_what_the_script_needs(draft, jess, client_of):
+    html = client_of(jess).get(f"/letters/{draft.pk}/edit").content.decode()
+    assert f'data-save-url="/letters/{draft.pk}/save"' in html
+    assert 'name="revision" value="1"' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    for label in ("Crumple this page", "Keep in the drawer", "Discard", "Send"):
+        assert f">{label}</button>" in html
+    assert '<label for="deliver_at">Arrives on (optional)</label>' in html
+
+
+def test_a_letter_kept_in_the_drawer_can_be_sent_from_its_page(home, jess, rory, client_of):
+    letter = make_letter(jess, rory)
+    client = client_of(jess)
+    client.post(f"/letters/{letter.pk}/keep")
+    page = client.get(f"/letters/{letter.pk}/edit").content.decode()
+    assert "Keep in the drawer" not in page
+    client.post(f"/letters/{letter.pk}/send")
+    letter.refresh_from_db()
+    assert letter.state == State.SENT
+
+
+def test_autosave_answers_json_errors_for_a_letter_not_mine(draft, rory, client_of):
+    response = _save(client_of(rory), draft, revision=1, body="Hijack")
+    assert response.status_code == 404
+    assert json.loads(response.content)["error"]["code"] == "not_found"
+
+
+def test_sending_an_empty_letter_says_why(home, jess, rory, client_of):
+    letter = make_letter(jess, rory, body="")
+    response = client_of(jess).post(f"/letters/{letter.pk}/send")
+    assert response.status_code == 422
+    assert b"Write something before you send it." in response.content
+
+
+def test_a_sent_letter_cannot_be_sent_twice(delivered, jess, client_of):
+    assert client_of(jess).post(f"/letters/{delivered.pk}/send").status_code == 409
