@@ -9,16 +9,38 @@ from dear.lib.env import declare, env_bool, env_int, env_secret, env_str
 from dear.paths import data_dir, secret_key_from
 
 declare("DEAR_DATA_DIR", "(per-user data folder)", "Where the SQLite database and secret key live.")
-declare("DEAR_DATABASE_URL", "", "postgres://user:pass@host:5432/name to use PostgreSQL; empty means SQLite in the data dir.")
-declare("DEAR_SECRET_KEY", "", "Signing key; also DEAR_SECRET_KEY_FILE. Empty: one is made on first run and kept in the data dir.")
+declare(
+    "DEAR_DATABASE_URL",
+    "",
+    "postgres://user:pass@host:5432/name to use PostgreSQL; empty means SQLite in the data dir.",
+)
+declare(
+    "DEAR_SECRET_KEY",
+    "",
+    "Signing key (or DEAR_SECRET_KEY_FILE). Empty: one is made on first run, kept in the data dir.",
+)
 declare("DEAR_DEBUG", "off", "Django debug pages. Never on a server anyone else can reach.")
 declare("DEAR_ALLOWED_HOSTS", "*", "Comma-separated host names this server answers to.")
-declare("DEAR_HTTPS", "off", "On when Dear is served over HTTPS: secure cookies, HSTS and a redirect from http.")
+declare(
+    "DEAR_HTTPS",
+    "off",
+    "On when Dear is served over HTTPS: secure cookies, HSTS and a redirect from http.",
+)
 declare("DEAR_OPEN_SIGNUP", "off", "Let anyone sign up without an invite.")
-declare("DEAR_SEND_UNDO_SECONDS", "10", "How long a sent letter waits before delivery, so the writer can withdraw it.")
+declare(
+    "DEAR_SEND_UNDO_SECONDS",
+    "10",
+    "How long a sent letter waits before delivery, so the writer can withdraw it.",
+)
 declare("DEAR_INVITE_DAYS", "7", "How many days an invite stays valid.")
-declare("DEAR_LOGIN_LIMIT", "5", "Failed logins allowed per account in 15 minutes before it answers 429.")
-declare("DEAR_LOGIN_LIMIT_PER_ADDRESS", "20", "Failed logins allowed per client address in 15 minutes.")
+declare(
+    "DEAR_LOGIN_LIMIT",
+    "5",
+    "Failed logins allowed per account in 15 minutes before it answers 429.",
+)
+declare(
+    "DEAR_LOGIN_LIMIT_PER_ADDRESS", "20", "Failed logins allowed per client address in 15 minutes."
+)
 
 DATA_DIR = data_dir()
 DEBUG = env_bool("DEAR_DEBUG")
@@ -120,7 +142,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 

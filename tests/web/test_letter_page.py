@@ -49,6 +49,15 @@ def test_html_and_script_in_a_letter_are_shown_escaped(home, jess, rory, client_
     assert "<script>alert" not in inbox
 
 
+def test_a_letters_light_markdown_is_set_on_the_page(home, jess, rory, client_of):
+    body = "I *really* mean it.\n\n> you said so\n\n**<i>still</i>**"
+    letter = send_now(make_letter(jess, rory, body=body))
+    html = client_of(rory).get(f"/letters/{letter.pk}").content.decode()
+    assert "<em>really</em>" in html
+    assert "<blockquote><p>you said so</p></blockquote>" in html
+    assert "<strong>&lt;i&gt;still&lt;/i&gt;</strong>" in html
+
+
 def test_a_recipient_sees_nothing_before_delivery(home, jess, rory, client_of, settings):
     settings.SEND_UNDO_SECONDS = 60
     letter = make_letter(jess, rory)

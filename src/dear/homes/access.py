@@ -34,9 +34,7 @@ def housemates_of(person):
 
     homes = Home.objects.of_member(person).values("pk")
     return (
-        Person.objects.filter(
-            memberships__home__in=homes, memberships__left_at__isnull=True
-        )
+        Person.objects.filter(memberships__home__in=homes, memberships__left_at__isnull=True)
         .exclude(pk=person.pk)
         .distinct()
         .order_by("display_name", "id")

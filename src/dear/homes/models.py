@@ -20,9 +20,7 @@ def label_token() -> str:
 
 class HomeQuerySet(models.QuerySet["Home"]):
     def of_member(self, person) -> HomeQuerySet:
-        return self.filter(
-            memberships__person=person, memberships__left_at__isnull=True
-        ).distinct()
+        return self.filter(memberships__person=person, memberships__left_at__isnull=True).distinct()
 
 
 class Home(models.Model):

@@ -38,8 +38,15 @@ def _between(person, other, now):
     return Letter.objects.filter(pk__in=ids), "sent_at", False
 
 
-def page(person, *, box: str | None = None, with_person=None, cursor: str | None = None,
-         limit: int = PAGE_SIZE, now=None):
+def page(
+    person,
+    *,
+    box: str | None = None,
+    with_person=None,
+    cursor: str | None = None,
+    limit: int = PAGE_SIZE,
+    now=None,
+):
     """One page of a box: (letters, cursor for the next page or None)."""
     now = now or timezone.now()
     if box is None and with_person is not None:

@@ -24,13 +24,9 @@ MAX_AHEAD = timedelta(days=3653)
 
 def salutation_for(people) -> str:
     names = [person.display_name for person in people]
-    if not names:
-        return "Dear ,"
-    if len(names) == 1:
-        joined = names[0]
-    else:
-        joined = ", ".join(names[:-1]) + " and " + names[-1]
-    return f"Dear {joined},"
+    if len(names) <= 1:
+        return f"Dear {''.join(names)},"
+    return f"Dear {', '.join(names[:-1])} and {names[-1]},"
 
 
 def check_text(salutation: str | None, body: str | None, closing: str | None) -> None:
@@ -145,7 +141,10 @@ def save_letter(
         incoming = {"salutation": salutation, "body": body, "closing": closing}
         now = timezone.now()
         if revision != letter.revision:
-            page = {f: incoming[f] if incoming[f] is not None else getattr(letter, f) for f in TEXT_FIELDS}
+            page = {
+                f: incoming[f] if incoming[f] is not None else getattr(letter, f)
+                for f in TEXT_FIELDS
+            }
             last = letter.revisions.order_by("-number").values_list("number", flat=True).first()
             kept = Revision.objects.create(
                 letter=letter, number=(last or 0) + 1, saved_at=now, conflict=True, **page

@@ -75,5 +75,7 @@ def env_secret(name: str) -> str | None:
             with open(path, encoding="utf-8") as handle:
                 return handle.read().strip() or None
         except OSError as exc:
-            raise SettingError(f"{name}_FILE points at {path!r}, which cannot be read: {exc}")
+            raise SettingError(
+                f"{name}_FILE points at {path!r}, which cannot be read: {exc}"
+            ) from None
     return None
