@@ -10,8 +10,11 @@ from __future__ import annotations
 import html
 import re
 
-_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_EMPHASIS = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])")
+# A marked span never crosses another asterisk or a line end, so an opening mark with no
+# closing one costs a scan to the next "*" or newline, not to the end of the letter:
+# rendering stays linear in the letter's length.
+_STRONG = re.compile(r"\*\*(?=[^\s*])([^*\n]+?)(?<=\S)\*\*")
+_EMPHASIS = re.compile(r"(?<![*\w])\*(?=[^\s*])([^*\n]+?)(?<=\S)\*(?![*\w])")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
