@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from dear.cli import archive, backup
 from dear.cli.app import DearApp
 from dear.cli.manage import manage
 from dear.cli.serve import serve
@@ -29,6 +30,11 @@ def main(
 
 
 app.command()(serve)
+app.command()(archive.search)
+app.command()(archive.export)
+app.command(name="import")(archive.import_)
+app.command()(backup.backup)
+app.command()(backup.restore)
 app.command(
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
     add_help_option=False,

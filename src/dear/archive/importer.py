@@ -1,0 +1,295 @@
+"""Import: a person's exported letters, restored into this Dear as their archive.
+
+Each home of the archive becomes a home of its own here, with the importing person as
+its only member. The people they wrote with become former members: named as they were,
+unable to log in, and no member of any home, so nothing reaches anyone real. Every
+letter keeps its words, state, dates, receipts and revisions; only the ids are new.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+import zipfile
+from datetime import datetime
+from typing import IO, Annotated, Literal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from dear.accounts.models import Person
+from dear.archive import index
+from dear.archive.export import FORMAT, VERSION
+from dear.homes.models import Home, Membership, Place
+from dear.letters.models import Delivery, Letter, Revision, State
+from dear.lib.errors import Invalid, TooLarge
+from dear.lib.ids import uuid7
+
+MAX_JSON_BYTES = 512 * 1024 * 1024
+MAX_LETTERS = 500_000
+LINE = 200
+
+
+def _text(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and timezone.is_naive(value):
+        raise ValueError("must give its time zone")
+    return value
+
+
+Line = Annotated[str, Field(max_length=LINE), AfterValidator(_text)]
+Body = Annotated[str, AfterValidator(_text)]
+When = Annotated[datetime | None, AfterValidator(_aware)]
+Required = Annotated[datetime, AfterValidator(_aware)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class PersonIn(_Strict):
+    id: uuid.UUID
+    display_name: Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_text)]
+
+
+class HomeIn(_Strict):
+    id: uuid.UUID
+    name: Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_text)]
+
+
+class PlaceIn(_Strict):
+    id: uuid.UUID
+    home: uuid.UUID
+    name: Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_text)]
+
+
+class DeliveryIn(_Strict):
+    to: uuid.UUID
+    delivered_at: When = None
+    found_at: When = None
+    read_at: When = None
+
+
+class RevisionIn(_Strict):
+    number: int = Field(ge=1)
+    salutation: Line = ""
+    body: Body = ""
+    closing: Line = ""
+    saved_at: Required
+    crumpled: bool = False
+    conflict: bool = False
+
+
+class LetterIn(_Strict):
+    id: uuid.UUID
+    home: uuid.UUID
+    from_: uuid.UUID = Field(alias="from")
+    to: list[uuid.UUID] = Field(min_length=1, max_length=100)
+    salutation: Line = ""
+    body: Body = ""
+    closing: Line = ""
+    state: Literal["draft", "kept", "sent", "sealed", "discarded"]
+    state_before_discard: Literal["", "draft", "kept"] = ""
+    revision: int = Field(1, ge=1)
+    written_at: Required
+    updated_at: When = None
+    sent_at: When = None
+    deliver_at: When = None
+    opened_at: When = None
+    place: uuid.UUID | None = None
+    hint: bool = False
+    in_reply_to: uuid.UUID | None = None
+    deliveries: list[DeliveryIn] = Field(default_factory=list, max_length=100)
+    revisions: list[RevisionIn] = Field(default_factory=list)
+
+
+class ArchiveIn(_Strict):
+    format: Literal["dear-archive"]
+    version: int
+    person: PersonIn
+    homes: list[HomeIn]
+    people: list[PersonIn]
+    places: list[PlaceIn] = Field(default_factory=list)
+    letters: list[LetterIn] = Field(max_length=MAX_LETTERS)
+
+
+def read(stream: IO[bytes]) -> ArchiveIn:
+    """Open an exported zip and check every part of it; Invalid says what is wrong."""
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            try:
+                info = archive.getinfo("archive.json")
+            except KeyError:
+                raise Invalid(
+                    "This zip holds no archive.json: it is not an export from Dear."
+                ) from None
+            if info.file_size > MAX_JSON_BYTES:
+                raise TooLarge("This archive is too large to import here.")
+            with archive.open(info) as handle:
+                raw = handle.read(MAX_JSON_BYTES + 1)
+    except (zipfile.BadZipFile, EOFError):
+        raise Invalid("That file is not a zip. Choose the .zip file Dear exported.") from None
+    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError):
+        raise Invalid("This zip cannot be read (it is encrypted or uses a rare format).") from None
+    if len(raw) > MAX_JSON_BYTES:
+        raise TooLarge("This archive is too large to import here.")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise Invalid(f"archive.json is not valid JSON ({exc}).") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise Invalid("archive.json is not an archive exported from Dear.")
+    if data.get("version") != VERSION:
+        raise Invalid(
+            f"This archive is version {data.get('version')!r}; this Dear reads version {VERSION}."
+        )
+    try:
+        archive_in = ArchiveIn.model_validate(data)
+    except ValidationError as exc:
+        raise Invalid(_describe(exc)) from None
+    _check(archive_in)
+    return archive_in
+
+
+def _describe(exc: ValidationError) -> str:
+    errors = exc.errors()
+    first = errors[0]
+    where = ".".join(str(part) for part in first["loc"]) or "archive.json"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"archive.json, {where}: {message}{more}"
+
+
+def _check(archive: ArchiveIn) -> None:
+    """What a schema cannot say: every reference leads somewhere, and texts fit."""
+    people = {p.id for p in archive.people}
+    homes = {h.id for h in archive.homes}
+    places = {p.id: p.home for p in archive.places}
+    me = archive.person.id
+    if me not in people:
+        raise Invalid("archive.json does not list the person it belongs to among its people.")
+    letter_ids = set()
+    for n, letter in enumerate(archive.letters):
+        where = f"archive.json, letters.{n}"
+        if letter.id in letter_ids:
+            raise Invalid(f"{where}: the id {letter.id} appears twice.")
+        letter_ids.add(letter.id)
+        if letter.home not in homes:
+            raise Invalid(f"{where}: its home is not among the archive's homes.")
+        if letter.from_ not in people or any(pk not in people for pk in letter.to):
+            raise Invalid(f"{where}: someone it is from or to is not among the archive's people.")
+        if letter.from_ != me and me not in letter.to:
+            raise Invalid(f"{where}: it is neither from nor to the person the archive is for.")
+        if letter.place is not None and places.get(letter.place) != letter.home:
+            raise Invalid(f"{where}: its place is not one of its home's places.")
+        if any(d.to not in letter.to for d in letter.deliveries):
+            raise Invalid(f"{where}: a delivery goes to someone the letter is not to.")
+        texts = [letter.body, *(r.body for r in letter.revisions)]
+        if any(len(text) > settings.LETTER_BODY_LIMIT for text in texts):
+            raise Invalid(
+                f"{where}: a letter holds at most {settings.LETTER_BODY_LIMIT:,} characters."
+            )
+        numbers = [r.number for r in letter.revisions]
+        if len(numbers) != len(set(numbers)):
+            raise Invalid(f"{where}: two revisions have the same number.")
+
+
+def _former_member(display_name: str) -> Person:
+    """Someone the archive names who has no account here: a name, and no way in."""
+    person = Person(
+        username=f"former-{uuid.uuid4().hex[:20]}", display_name=display_name, is_active=False
+    )
+    person.set_unusable_password()
+    return person
+
+
+@transaction.atomic
+def restore(person, archive: ArchiveIn) -> dict:
+    """Make the archive's letters ``person``'s here. Returns counts of what was made."""
+    now = timezone.now()
+    me = archive.person.id
+    homes = {}
+    for home_in in archive.homes:
+        home = Home.objects.create(name=home_in.name)
+        Membership.objects.create(home=home, person=person)
+        homes[home_in.id] = home
+    others = [p for p in archive.people if p.id != me]
+    ghosts = [_former_member(p.display_name) for p in others]
+    Person.objects.bulk_create(ghosts)
+    people = {me: person, **{p.id: ghost for p, ghost in zip(others, ghosts, strict=True)}}
+    # Archived: an imported place keeps its notes but is not a place in anyone's home.
+    places = {p.id: Place(home=homes[p.home], name=p.name, archived_at=now) for p in archive.places}
+    Place.objects.bulk_create(places.values())
+    # New ids, time-ordered like every id here by when each letter was first written.
+    letters = {
+        letter_in.id: Letter(pk=uuid7(int(letter_in.written_at.timestamp() * 1000)))
+        for letter_in in archive.letters
+    }
+    made, deliveries, revisions = [], [], []
+    for letter_in in archive.letters:
+        letter = letters[letter_in.id]
+        letter.home = homes[letter_in.home]
+        letter.writer = people[letter_in.from_]
+        letter.salutation = letter_in.salutation
+        letter.body = letter_in.body
+        letter.closing = letter_in.closing
+        letter.state = letter_in.state
+        letter.state_before_discard = (
+            letter_in.state_before_discard if letter_in.state == State.DISCARDED else ""
+        )
+        letter.revision = letter_in.revision
+        letter.written_at = letter_in.written_at
+        letter.updated_at = letter_in.updated_at or letter_in.written_at
+        letter.sent_at = letter_in.sent_at
+        letter.deliver_at = letter_in.deliver_at
+        letter.opened_at = letter_in.opened_at
+        letter.place = places[letter_in.place] if letter_in.place else None
+        letter.hint = letter_in.hint
+        letter.in_reply_to = letters.get(letter_in.in_reply_to) if letter_in.in_reply_to else None
+        made.append(letter)
+        receipts = {d.to: d for d in letter_in.deliveries}
+        for to in dict.fromkeys(letter_in.to):
+            receipt = receipts.get(to)
+            deliveries.append(
+                Delivery(
+                    letter=letter,
+                    recipient=people[to],
+                    delivered_at=receipt.delivered_at if receipt else None,
+                    found_at=receipt.found_at if receipt else None,
+                    read_at=receipt.read_at if receipt else None,
+                )
+            )
+        revisions += [
+            Revision(
+                letter=letter,
+                number=r.number,
+                salutation=r.salutation,
+                body=r.body,
+                closing=r.closing,
+                saved_at=r.saved_at,
+                crumpled=r.crumpled,
+                conflict=r.conflict,
+            )
+            for r in letter_in.revisions
+        ]
+    Letter.objects.bulk_create(made, batch_size=500)
+    Delivery.objects.bulk_create(deliveries, batch_size=1000)
+    Revision.objects.bulk_create(revisions, batch_size=500)
+    index.update_many(made, fresh=True)
+    return {
+        "letters": len(made),
+        "revisions": len(revisions),
+        "homes": len(homes),
+        "people": len(ghosts),
+    }
+
+
+def import_archive(person, stream: IO[bytes]) -> dict:
+    return restore(person, read(stream))

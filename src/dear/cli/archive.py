@@ -1,0 +1,90 @@
+"""`dear search`, `dear export` and `dear import`: a person's archive, over the API."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.text import Text
+
+from dear.cli.app import CommandFailed, out
+from dear.cli.remote import Server, TokenOption, UrlOption
+
+
+def search(
+    query: Annotated[str, typer.Argument(help='Words, and phrases in "double quotes".')],
+    limit: Annotated[int, typer.Option(min=1, max=100, help="At most this many letters.")] = 20,
+    url: UrlOption = "",
+    token: TokenOption = "",
+) -> None:
+    """Search every letter you may see; the best match first, with the passage that matched."""
+    server = Server.of(url, token)
+    items = server.get_json("/search", {"q": query, "limit": limit})["items"]
+    if not items:
+        out.print("No letter you can read matches that.")
+        return
+    me = server.get_json("/me")["id"]
+    for item in items:
+        out.print(_heading(item, me))
+        # Built from pieces, never parsed as markup: a letter's words stay as written.
+        passage = Text("  ")
+        for part in item.get("snippet", []):
+            passage.append(part["text"], style="bold reverse" if part["mark"] else None)
+        out.print(passage)
+        out.print(Text(f"  {server.url}/letters/{item['id']}", style="dim"))
+
+
+def _heading(item: dict, me: str) -> Text:
+    when = (item.get("deliver_at") or item.get("sent_at") or item.get("written_at") or "")[:10]
+    if item["from"]["id"] == me:
+        names = ", ".join(person["display_name"] for person in item["to"])
+        return Text.assemble(("To ", "bold"), (names, "bold"), f" · {item['state']} · {when}")
+    return Text.assemble(("From ", "bold"), (item["from"]["display_name"], "bold"), f" · {when}")
+
+
+def export(
+    file: Annotated[Path, typer.Argument(help="Where to write the zip.", dir_okay=False)],
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    url: UrlOption = "",
+    token: TokenOption = "",
+) -> None:
+    """Download every letter you may see as a zip: Markdown, your revisions, and JSON."""
+    server = Server.of(url, token)
+    if file.exists() and not force:
+        raise CommandFailed(f"{file} already exists; add --force to replace it")
+    folder = file.resolve().parent
+    if not folder.is_dir():
+        raise CommandFailed(f"there is no folder {folder} to write {file.name} in")
+    # Written beside FILE and moved into place whole: never half an archive under its name.
+    handle = tempfile.NamedTemporaryFile(dir=folder, prefix=f".{file.name}.", delete=False)  # noqa: SIM115
+    try:
+        with handle:
+            size = server.download("/export", handle)
+        os.replace(handle.name, file)
+    finally:
+        if os.path.exists(handle.name):
+            os.unlink(handle.name)
+    out.print(f"Wrote {file} ({size / 1024:,.0f} kB).")
+
+
+def import_(
+    file: Annotated[
+        Path, typer.Argument(help="A zip made by `dear export`.", exists=True, dir_okay=False)
+    ],
+    url: UrlOption = "",
+    token: TokenOption = "",
+) -> None:
+    """Restore an exported zip as your archive here, each of its homes a home of its own.
+
+    The people you wrote with come as former members: named, with no way in."""
+    server = Server.of(url, token)
+    counts = server.upload("/import", "archive", file.name, file.read_bytes())
+    letters, homes = counts["letters"], counts["homes"]
+    out.print(
+        f"Imported {letters} letter{'s' if letters != 1 else ''} "
+        f"({counts['revisions']} saved pages) into {homes} home{'s' if homes != 1 else ''} "
+        "of their own."
+    )

@@ -1,0 +1,117 @@
+"""GET /search, GET /export and POST /import."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+from django.test import Client
+
+from dear.accounts.models import Person
+from dear.letters.models import Letter
+from tests.api.conftest import PREFIX, client_for
+from tests.helpers import PASSWORD, make_letter, make_person, send_now
+
+
+def test_search_answers_letters_with_a_marked_snippet(as_rory, jess, rory):
+    letter = send_now(make_letter(jess, rory, body="I left a note under the <b>coffee</b> cup."))
+
+    response = as_rory.get("/search", {"q": "coffee"})
+
+    assert response.status_code == 200
+    (item,) = response.json()["items"]
+    assert item["id"] == str(letter.pk)
+    assert item["from"]["display_name"] == "Jess"
+    assert item["body"] == letter.body
+    assert {"text": "coffee", "mark": True} in item["snippet"]
+    assert "<b>" in "".join(part["text"] for part in item["snippet"])
+
+
+def test_search_never_answers_a_draft_to_its_recipient(as_rory, jess, rory):
+    make_letter(jess, rory, body="A secret draft about the lighthouse.")
+
+    assert as_rory.get("/search", {"q": "lighthouse"}).json() == {"items": []}
+
+
+def test_search_refuses_an_empty_or_overlong_query(as_jess):
+    for params in ({"q": ""}, {"q": "x" * 201}, {}, {"q": "tea", "limit": 0}):
+        response = as_jess.get("/search", params)
+        assert response.status_code == 422, params
+        assert response.json()["error"]["code"] == "invalid"
+
+
+def test_search_limit_caps_the_answer(as_jess, jess, rory):
+    for n in range(4):
+        make_letter(jess, rory, body=f"Candle {n}.")
+
+    assert len(as_jess.get("/search", {"q": "candle", "limit": 2}).json()["items"]) == 2
+
+
+def test_export_is_a_zip_with_every_letter(as_jess, jess, rory):
+    make_letter(jess, rory, body="Draft.")
+    send_now(make_letter(rory, jess, body="To Jess."))
+
+    response = as_jess.get("/export")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert "attachment" in response["Content-Disposition"]
+    assert "dear-jess-" in response["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    data = json.loads(archive.read("archive.json"))
+    assert sorted(letter["body"] for letter in data["letters"]) == ["Draft.", "To Jess."]
+
+
+def _upload(token: str, content: bytes, name: str = "archive.zip"):
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+    upload = io.BytesIO(content)
+    upload.name = name
+    return client.post(f"{PREFIX}/import", {"archive": upload})
+
+
+def test_import_restores_an_export_as_the_importers_letters(as_jess, jess, rory):
+    send_now(make_letter(jess, rory, body="Across the sea."))
+    exported = b"".join(as_jess.get("/export").streaming_content)
+    newcomer = make_person("newcomer", "Jess")
+    token = client_for(newcomer).token
+
+    response = _upload(token, exported)
+
+    assert response.status_code == 201, response.content
+    assert response.json() == {"letters": 1, "revisions": 1, "homes": 1, "people": 1}
+    assert Letter.objects.get(writer=newcomer).body == "Across the sea."
+
+
+def test_import_of_a_file_that_is_not_an_export_says_so(as_jess):
+    response = _upload(as_jess.token, b"hello, not a zip")
+
+    assert response.status_code == 422
+    assert "not a zip" in response.json()["error"]["message"]
+
+
+def test_import_without_a_file_says_what_is_missing(as_jess):
+    response = as_jess.post("/import", {})
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid"
+
+
+def test_deleting_my_account_needs_my_password(as_jess, jess):
+    response = as_jess.post("/me/delete", {"password": "not mine"})
+
+    assert response.status_code == 422
+    assert "Nothing was deleted" in response.json()["error"]["message"]
+    assert Person.objects.filter(pk=jess.pk).exists()
+
+
+def test_deleting_my_account_answers_what_went_and_what_stayed(as_jess, jess, rory):
+    send_now(make_letter(jess, rory, body="Delivered."))
+    make_letter(jess, rory, body="A draft.")
+
+    response = as_jess.post("/me/delete", {"password": PASSWORD})
+
+    assert response.status_code == 200
+    assert response.json() == {"deleted_letters": 1, "deleted_revisions": 2, "stay_with_readers": 1}
+    assert not Person.objects.filter(pk=jess.pk).exists()
+    assert as_jess.get("/me").status_code == 401
