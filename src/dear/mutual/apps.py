@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MutualConfig(AppConfig):
+    name = "dear.mutual"
+    label = "mutual"

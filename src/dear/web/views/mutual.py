@@ -1,0 +1,134 @@
+"""Sealing a letter, the sealed box, glances, and the moments page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from dear.homes.models import Home, Membership
+from dear.letters import boxes
+from dear.mutual import services as mutual
+from dear.mutual.services import WINDOW_MINUTES, window_words
+from dear.web.errors import friendly
+from dear.web.views.common import person_of, rows
+from dear.web.views.write import _save_posted
+
+
+@login_required
+@require_POST
+@friendly
+def seal(request: HttpRequest, letter_id) -> HttpResponse:
+    """From the write page (or a letter kept in the drawer): the page's text is saved
+    first, then the letter is sealed, told or blind."""
+    _save_posted(request, letter_id)
+    me = person_of(request)
+    sealed = mutual.seal(me, letter_id, blind=request.POST.get("blind") == "yes")
+    other = sealed.letter.recipients[0].display_name
+    if sealed.moment is not None:
+        messages.success(
+            request, f"{other} had sealed one for you too: both letters have opened. Read theirs."
+        )
+        return redirect("web:letter", sealed.moment.first_letter_id)
+    if sealed.letter.blind:
+        told = f"{other} is told nothing until it opens."
+    else:
+        told = f"{other} can see that you sealed a letter for them, never a word of it."
+    messages.success(request, f"Sealed. It opens when {other} seals one back to you. {told}")
+    return redirect("web:letter", letter_id)
+
+
+@login_required
+@require_GET
+@friendly
+def sealed_box(request: HttpRequest) -> HttpResponse:
+    me = person_of(request)
+    found, older = boxes.page(
+        me, box="sealed", cursor=request.GET.get("cursor") or None, limit=boxes.PAGE_SIZE
+    )
+    context = {
+        "for_me": [letter for letter in found if letter.writer_id != me.pk],
+        "mine": rows([letter for letter in found if letter.writer_id == me.pk], me),
+        "next_cursor": older,
+    }
+    return render(request, "web/sealed.html", context)
+
+
+def _homes(person):
+    current = Membership.objects.filter(left_at__isnull=True).select_related("person")
+    found = (
+        Home.objects.of_member(person)
+        .order_by("name", "id")
+        .prefetch_related(Prefetch("memberships", queryset=current, to_attr="current"))
+    )
+    return [
+        {
+            "home": home,
+            "window": window_words(home.glance_window_minutes),
+            "housemates": sorted(
+                (m.person for m in home.current if m.person_id != person.pk),
+                key=lambda p: (p.display_name.lower(), str(p.pk)),
+            ),
+        }
+        for home in found
+    ]
+
+
+@login_required
+@require_GET
+@friendly
+def moments(request: HttpRequest) -> HttpResponse:
+    me = person_of(request)
+    found, older = mutual.moments_page(me, cursor=request.GET.get("cursor") or None)
+    shown = []
+    for moment in found:
+        mine_first = moment.first_id == me.pk
+        shown.append(
+            {
+                "moment": moment,
+                "other": moment.other(me),
+                "mine": moment.first_letter_id if mine_first else moment.second_letter_id,
+                "theirs": moment.second_letter_id if mine_first else moment.first_letter_id,
+            }
+        )
+    context = {
+        "moments": shown,
+        "next_cursor": older,
+        "homes": _homes(me),
+        "window_range": WINDOW_MINUTES,
+    }
+    return render(request, "web/moments.html", context)
+
+
+@login_required
+@require_POST
+@friendly
+def glance(request: HttpRequest) -> HttpResponse:
+    me = person_of(request)
+    home = request.POST.get("home") or None
+    glanced = mutual.glance(me, request.POST.get("to", ""), home=home)
+    if glanced.mutual:
+        messages.success(request, "You both looked up.")
+    else:
+        other = glanced.other.display_name
+        messages.success(
+            request,
+            f"You glanced at {other}. If {other} glances at you within "
+            f"{glanced.window}, you will both be told; if not, {other} never will be.",
+        )
+    return redirect("web:moments")
+
+
+@login_required
+@require_POST
+@friendly
+def glance_window(request: HttpRequest, home_id) -> HttpResponse:
+    home = mutual.set_glance_window(person_of(request), home_id, request.POST.get("minutes"))
+    messages.success(
+        request,
+        f"Glances in {home.name} now meet within {window_words(home.glance_window_minutes)}.",
+    )
+    return redirect("web:moments")

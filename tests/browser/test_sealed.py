@@ -1,0 +1,94 @@
+"""Sealed letters in a real browser: Jess seals a letter to Rory and he is told only that
+it waits; he seals one back, blind; both open together and each reads the other's."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.helpers import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+HERS = "I never sent the letters I wrote you. I didn't think you'd care."
+HIS = "I never sent mine either. I didn't think you would."
+
+
+def _sign_up_first(page, server):
+    page.goto(server.url("/"))
+    page.get_by_label("Your name").fill("Jess")
+    page.get_by_label("Username").fill("jess")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Name of your home").fill("The flat")
+    page.get_by_role("button", name="Create my home").click()
+
+
+def _join(page, invite_url):
+    page.goto(invite_url)
+    page.get_by_label("Your name").fill("Rory")
+    page.get_by_label("Username").fill("rory")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up and join").click()
+
+
+def _write_and_seal(page, words: str, how: str, screenshot=None) -> None:
+    body = page.get_by_label("Letter", exact=True)
+    body.press_sequentially(words)
+    expect(page.locator("#save-status")).to_have_text("Saved")
+    page.get_by_label(re.compile(f"^{how}:")).check()
+    if screenshot:
+        page.screenshot(path=str(screenshot), full_page=True)
+    page.get_by_role("button", name="Seal it").click()
+
+
+def test_two_people_seal_letters_to_each_other_and_read_both(
+    dear_server_factory, open_page, page_errors, artifacts
+):
+    server = dear_server_factory()
+    jess = open_page()
+    rory = open_page()
+    _sign_up_first(jess, server)
+    jess.get_by_role("button", name="Invite someone to The flat").click()
+    _join(rory, jess.get_by_label("Invite link").input_value())
+    expect(rory.get_by_role("button", name="Write to Jess")).to_be_visible()
+
+    # Jess writes, and seals it, told.
+    jess.goto(server.url("/"))
+    jess.get_by_role("button", name="Write to Rory").click()
+    _write_and_seal(jess, HERS, "Told", screenshot=artifacts / "seal-form.png")
+    expect(jess.get_by_text("Sealed. It opens when Rory seals one back to you.")).to_be_visible()
+    expect(jess.get_by_role("heading", name="Sealed and told")).to_be_visible()
+
+    # Rory is told that it waits, and by whom — never a word of it.
+    rory.goto(server.url("/"))
+    expect(
+        rory.get_by_text("Jess sealed a letter for you. It opens when you seal one back.")
+    ).to_be_visible()
+    expect(rory.get_by_text(HERS)).to_have_count(0)
+    rory.goto(server.url("/sealed"))
+    expect(rory.get_by_text(HERS)).to_have_count(0)
+    rory.screenshot(path=str(artifacts / "sealed-stub.png"), full_page=True)
+
+    # He writes one back from there and seals it, blind; both open at once.
+    rory.locator(".stub").get_by_role("button", name="Write to Jess").click()
+    _write_and_seal(rory, HIS, "Blind")
+    expect(
+        rory.get_by_text("Jess had sealed one for you too: both letters have opened.")
+    ).to_be_visible()
+    expect(rory.get_by_text(HERS)).to_be_visible()
+    expect(rory.get_by_role("heading", name="Opened together")).to_be_visible()
+    rory.get_by_role("link", name="the letter you sealed").click()
+    expect(rory.get_by_text(HIS)).to_be_visible()
+
+    # Jess finds his letter in her inbox and reads it; the moment is on both pages.
+    jess.goto(server.url("/inbox"))
+    jess.get_by_role("link", name=re.compile("From Rory")).click()
+    expect(jess.get_by_text(HIS)).to_be_visible()
+    expect(jess.get_by_text("Dear Jess,")).to_be_visible()
+    jess.screenshot(path=str(artifacts / "sealed-opened.png"), full_page=True)
+    for page in (jess, rory):
+        page.goto(server.url("/moments"))
+        expect(page.get_by_text("You both sealed a letter, and both opened.")).to_be_visible()
+    rory.screenshot(path=str(artifacts / "moments.png"), full_page=True)
+
+    assert page_errors == []
