@@ -1,0 +1,122 @@
+"""A note left by the counter, in a real browser: Jess leaves a hidden note for Rory at
+"the counter"; Rory's inbox is empty; Rory scans the counter's label (on a phone not yet
+logged in), logs in, and the note is there; Jess's letter page shows it was found."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.helpers import PASSWORD
+from tests.qr import decoded
+
+pytestmark = pytest.mark.browser
+
+
+def paper_size(pdf: bytes) -> tuple[int, int]:
+    """The first page's size in points, rounded: A4 is 595 × 842, US Letter 612 × 792."""
+    box = re.search(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)
+    return round(float(box.group(1))), round(float(box.group(2)))
+
+
+def test_a_hidden_note_at_the_counter_is_found_by_scanning_its_label(
+    dear_server_factory, open_page, page_errors, artifacts
+):
+    server = dear_server_factory(send_undo_seconds=0)
+    jess = open_page()
+    rory = open_page()
+
+    # Jess makes her home and invites Rory, who joins.
+    jess.goto(server.url("/"))
+    jess.get_by_label("Your name").fill("Jess")
+    jess.get_by_label("Username").fill("jess")
+    jess.get_by_label("Password").fill(PASSWORD)
+    jess.get_by_label("Name of your home").fill("The flat")
+    jess.get_by_role("button", name="Create my home").click()
+    jess.get_by_role("button", name="Invite someone to The flat").click()
+    invite_url = jess.get_by_label("Invite link").input_value()
+    rory.goto(invite_url)
+    rory.get_by_label("Your name").fill("Rory")
+    rory.get_by_label("Username").fill("rory")
+    rory.get_by_label("Password").fill(PASSWORD)
+    rory.get_by_role("button", name="Sign up and join").click()
+    expect(rory.get_by_role("button", name="Write to Jess")).to_be_visible()
+
+    # Jess adds the counter as a place of the home.
+    jess.goto(server.url("/"))
+    jess.get_by_label("Name of the place").fill("the counter")
+    jess.get_by_role("button", name="Add this place").click()
+    expect(jess.get_by_role("link", name=re.compile("the counter"))).to_be_visible()
+    jess.screenshot(path=str(artifacts / "home-places.png"), full_page=True)
+
+    # She writes to Rory and leaves it at the counter, hidden.
+    jess.get_by_role("button", name="Write to Rory").click()
+    jess.get_by_label("Letter", exact=True).fill("I left this under yesterday's cup.")
+    jess.get_by_label("Leave it at…").select_option(label="the counter")
+    expect(jess.get_by_role("radio", name=re.compile("^Hidden"))).to_be_checked()
+    jess.get_by_role("button", name="Leave it there").click()
+    expect(jess.get_by_text("not found yet")).to_be_visible()
+    letter_url = jess.url
+
+    # Rory's inbox is empty, and the home shows no mark on the counter.
+    rory.goto(server.url("/inbox"))
+    expect(rory.get_by_text("Nothing has reached you yet.")).to_be_visible()
+    rory.goto(server.url("/"))
+    expect(rory.get_by_role("link", name=re.compile("the counter"))).to_be_visible()
+    expect(rory.get_by_text("Something waits here for you")).to_have_count(0)
+
+    # The label Jess prints decodes to the counter's unguessable URL.
+    jess.goto(server.url("/"))
+    jess.get_by_role("link", name="Print labels for these places").click()
+    expect(jess.locator(".label-name")).to_have_text(["the counter"])
+    svg = jess.locator(".label svg").first.evaluate("node => node.outerHTML")
+    [label_url] = decoded(svg)
+    assert re.fullmatch(re.escape(server.base_url) + r"/p/[A-Za-z0-9_-]{32}", label_url)
+    jess.screenshot(path=str(artifacts / "labels.png"), full_page=True)
+    # Printed, the sheet takes the paper it was set for: A4 or US Letter, in points.
+    a4 = jess.pdf(prefer_css_page_size=True)
+    (artifacts / "labels-a4.pdf").write_bytes(a4)
+    assert paper_size(a4) == (595, 842)
+    jess.get_by_role("link", name="US Letter").click()
+    letter = jess.pdf(prefer_css_page_size=True)
+    (artifacts / "labels-letter.pdf").write_bytes(letter)
+    assert paper_size(letter) == (612, 792)
+    jess.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    jess.emulate_media(media="print")
+    expect(jess.get_by_role("heading", name="Labels for The flat")).to_be_hidden()
+    expect(jess.locator(".label-name")).to_be_visible()
+    jess.screenshot(path=str(artifacts / "labels-print.png"), full_page=True)
+    jess.emulate_media(media="screen")
+    jess.set_viewport_size({"width": 390, "height": 844})
+
+    # Rory scans it with a phone that is not logged in: the login page, then the counter.
+    phone = open_page()
+    phone.goto(label_url)
+    expect(phone.get_by_role("heading", name="Log in")).to_be_visible()
+    phone.get_by_label("Username").fill("rory")
+    phone.get_by_label("Password").fill(PASSWORD)
+    phone.get_by_role("button", name="Log in").click()
+    expect(phone.get_by_role("heading", name="the counter")).to_be_visible()
+    expect(phone.get_by_role("heading", name="Left here for you")).to_be_visible()
+    phone.screenshot(path=str(artifacts / "place-found.png"), full_page=True)
+
+    # Jess's page shows that it was found, not yet read.
+    jess.goto(letter_url)
+    expect(jess.get_by_text(re.compile(r"^\s*Found "))).to_be_visible()
+    expect(jess.get_by_text("not read yet")).to_be_visible()
+
+    phone.get_by_role("link", name=re.compile("From Jess")).click()
+    expect(phone.get_by_text("I left this under yesterday's cup.")).to_be_visible()
+
+    # Now it is in his inbox like any letter.
+    rory.goto(server.url("/inbox"))
+    expect(rory.get_by_role("link", name=re.compile("From Jess"))).to_be_visible()
+
+    # Jess's page shows it was left, found, and read.
+    jess.goto(letter_url)
+    expect(jess.locator(".deliveries").get_by_text(re.compile(r"^\s*Left "))).to_be_visible()
+    expect(jess.get_by_text(re.compile(r"^\s*Found "))).to_be_visible()
+    expect(jess.get_by_text(re.compile(r"^\s*Read "))).to_be_visible()
+    jess.screenshot(path=str(artifacts / "note-writer.png"), full_page=True)
+
+    assert page_errors == []

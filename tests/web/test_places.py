@@ -1,0 +1,136 @@
+"""The places on the web: the home drawn as its places, opening one, changing one."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dear.homes import services as homes
+from dear.homes.models import Place
+from dear.letters.models import Delivery
+from tests.helpers import make_letter, send_now
+
+
+@pytest.fixture
+def counter(home, jess):
+    return homes.create_place(jess, home.pk, "The counter")
+
+
+def test_the_home_page_draws_the_homes_places(home, jess, counter, client_of):
+    homes.create_place(jess, home.pk, "The book he is reading", "object")
+    html = client_of(jess).get("/").content.decode()
+
+    assert 'class="place-grid"' in html
+    assert "The counter" in html and "The book he is reading" in html
+    assert 'class="place-tile object' in html and 'class="place-tile spot' in html
+    assert f'href="/homes/{home.pk}/labels"' in html
+
+
+def test_a_place_holding_a_hinted_note_is_marked_for_its_recipient_only(
+    home, jess, rory, counter, client_of
+):
+    send_now(make_letter(jess, rory), place=counter.pk, hint=True)
+
+    assert "Something waits here for you" in client_of(rory).get("/").content.decode()
+    assert "Something waits here for you" not in client_of(jess).get("/").content.decode()
+
+
+def test_a_hidden_note_leaves_no_mark(home, jess, rory, counter, client_of):
+    send_now(make_letter(jess, rory), place=counter.pk, hint=False)
+    assert "Something waits here for you" not in client_of(rory).get("/").content.decode()
+
+
+def test_adding_a_place_from_the_home_page(home, rory, client_of):
+    response = client_of(rory).post(
+        f"/homes/{home.pk}/places", {"name": "My coat pocket", "kind": "object"}
+    )
+    assert response.status_code == 302
+    place = Place.objects.get()
+    assert (place.name, place.kind) == ("My coat pocket", "object")
+
+
+def test_a_bad_place_name_shows_the_home_page_with_the_reason(home, rory, client_of):
+    response = client_of(rory).post(f"/homes/{home.pk}/places", {"name": "x" * 81})
+    assert response.status_code == 422
+    assert b"at most 80 characters" in response.content
+    assert not Place.objects.exists()
+
+
+def test_a_place_name_is_shown_as_text(home, jess, client_of):
+    place = homes.create_place(jess, home.pk, "<script>alert(1)</script>")
+    for path in ("/", f"/places/{place.pk}", f"/homes/{home.pk}/labels"):
+        html = client_of(jess).get(path).content.decode()
+        assert "<script>alert(1)</script>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_opening_a_place_shows_and_finds_the_notes_left_for_you(
+    home, jess, rory, counter, client_of
+):
+    note = send_now(make_letter(jess, rory, body="Under the cup."), place=counter.pk)
+    client = client_of(rory)
+
+    first = client.get(f"/places/{counter.pk}").content.decode()
+    again = client.get(f"/places/{counter.pk}").content.decode()
+
+    assert "Left here for you" in first and "Under the cup." in first
+    assert f'href="/letters/{note.pk}"' in first
+    assert "Found here before" in again and "Left here for you" not in again
+    assert Delivery.objects.get().found_at is not None
+
+
+def test_a_place_with_nothing_for_you_says_so(counter, sam, client_of):
+    assert b"Nothing new waits here for you." in client_of(sam).get(f"/places/{counter.pk}").content
+
+
+def test_renaming_from_the_place_page(counter, sam, client_of):
+    client = client_of(sam)
+    response = client.post(f"/places/{counter.pk}/change", {"name": "The top", "kind": "spot"})
+    assert response.status_code == 302
+    counter.refresh_from_db()
+    assert counter.name == "The top"
+
+    bad = client.post(f"/places/{counter.pk}/change", {"name": "", "kind": "spot"})
+    assert bad.status_code == 422
+    assert b"Give the place a name" in bad.content
+    counter.refresh_from_db()
+    assert counter.name == "The top"
+
+
+def test_archiving_from_the_place_page(home, counter, jess, client_of):
+    client = client_of(jess)
+    client.post(f"/places/{counter.pk}/archive")
+
+    page = client.get(f"/places/{counter.pk}").content.decode()
+    assert "This place was archived" in page and "Bring this place back" in page
+    assert "The counter" not in client.get("/").content.decode().split("What waits for you")[1]
+
+    client.post(f"/places/{counter.pk}/restore")
+    counter.refresh_from_db()
+    assert counter.archived_at is None
+
+
+def test_the_home_page_takes_the_same_queries_however_many_places_and_notes(
+    home, jess, rory, client_of
+):
+    client = client_of(rory)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/").status_code == 200
+        return len(queries)
+
+    def add_places(how_many: int) -> None:
+        for n in range(how_many):
+            place = homes.create_place(jess, home.pk, f"Shelf {n}")
+            send_now(make_letter(jess, rory), place=place.pk, hint=True)
+            send_now(make_letter(rory, jess), place=place.pk)  # stranded once archived
+            if n % 2:
+                homes.archive_place(jess, place.pk)
+
+    add_places(2)
+    few = count()
+    add_places(8)
+
+    assert count() == few
