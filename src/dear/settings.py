@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "dear.accounts",
     "dear.homes",
     "dear.letters",
+    "dear.archive",
+    "dear.mutual",
     "dear.web",
 ]
 
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dear.web.middleware.refuse_nul",
+    "dear.web.middleware.private_pages",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -163,8 +167,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# A 100,000-character letter is at most 600 kB as JSON with escapes; bigger is refused (413).
-DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000
+# A 100,000-character letter is at most 600 kB as JSON with escapes, and 1.2 MB as a
+# form of four-byte characters, each %-encoded; bigger is refused (413).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -10,7 +10,8 @@ import uuid
 
 import pytest
 
-from dear.homes.services import create_invite
+from dear.homes.services import create_invite, create_place
+from dear.mutual.services import seal
 from tests.api.conftest import ApiClient, client_for
 from tests.helpers import make_letter, send_now
 
@@ -36,6 +37,11 @@ ROUTES = [
     row("get", "/letters", None, 200, 200, 200, 200),
     row("post", "/letters", "new_letter_to_rory", 201, 422, 201, 404),
     row("post", "/basket/empty", None, 200, 200, 200, 200),
+    # The archive is each person's own: search and export answer only what they may see.
+    row("get", "/search?q=light", None, 200, 200, 200, 200),
+    row("get", "/export", None, 200, 200, 200, 200),
+    row("post", "/import", None, 422, 422, 422, 422),
+    row("post", "/me/delete", {"password": "not it"}, 422, 422, 422, 422),
     # A delivered letter: its recipient reads it; nobody may change it (rule 5).
     row("get", "/letters/{sent}", None, 200, 200, 404, 404),
     row("patch", "/letters/{sent}", SAVE, 409, 404, 404, 404),
@@ -60,6 +66,27 @@ ROUTES = [
     row("post", "/letters/{draft}/send", None, 200, 404, 404, 404),
     row("post", "/letters/{draft}/withdraw", None, 409, 404, 404, 404),
     row("post", "/letters/{draft}/read", None, 200, 404, 404, 404),
+    # Places belong to the whole home; outsiders learn nothing of them (rule 4).
+    row("post", "/homes/{home}/places", {"name": "The shelf"}, 201, 201, 201, 404),
+    row("get", "/places/{place}", None, 200, 200, 200, 404),
+    row("patch", "/places/{place}", {"name": "The counter top"}, 200, 200, 200, 404),
+    row("post", "/places/{place}/archive", None, 200, 200, 200, 404),
+    row("post", "/places/{place}/restore", None, 200, 200, 200, 404),
+    row("post", "/places/{place}/label", None, 200, 200, 200, 404),
+    # A note left at the counter, not yet found: even its recipient cannot see it (rule 2).
+    row("get", "/letters/{note}", None, 200, 404, 404, 404),
+    row("post", "/letters/{note}/read", None, 200, 404, 404, 404),
+    row("post", "/letters/{note}/move", "move_to_shelf", 200, 404, 404, 404),
+    row("post", "/letters/{note}/take-back", None, 200, 404, 404, 404),
+    # A letter Jess sealed to Rory, told: unreadable to him until he seals one back (rule 3).
+    row("post", "/letters/{draft}/seal", None, 200, 404, 404, 404),
+    row("get", "/letters/{sealed}", None, 200, 404, 404, 404),
+    row("post", "/letters/{sealed}/seal", {"blind": True}, 409, 404, 404, 404),
+    row("post", "/letters/{sealed}/withdraw", None, 200, 404, 404, 404),
+    row("post", "/letters/{sealed}/read", None, 200, 404, 404, 404),
+    row("post", "/glances", "glance_at_rory", 201, 422, 201, 404),
+    row("get", "/moments", None, 200, 200, 200, 200),
+    row("put", "/homes/{home}/glance-window", {"minutes": 30}, 200, 200, 200, 404),
 ]
 
 CASES = [
@@ -72,10 +99,17 @@ CASES = [
 
 @pytest.fixture
 def world(people, home, jess, rory):
+    counter = create_place(jess, home.pk, "The counter")
+    shelf = create_place(jess, home.pk, "The shelf")
     return {
+        "place": counter.pk,
+        "note": send_now(make_letter(jess, rory), place=counter.pk).pk,
+        "move_to_shelf": {"place": str(shelf.pk)},
         "home": home.pk,
         "sent": send_now(make_letter(jess, rory)).pk,
         "draft": make_letter(jess, rory).pk,
+        "sealed": seal(jess, make_letter(jess, rory).pk).letter.pk,
+        "glance_at_rory": {"to": str(rory.pk)},
         "invite": create_invite(jess, home.pk).code,
         "new_letter_to_rory": {"home": str(home.pk), "to": [str(rory.pk)]},
     }

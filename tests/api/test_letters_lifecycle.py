@@ -128,8 +128,15 @@ def test_action_the_state_does_not_allow_answers_409_and_changes_nothing(
     response = as_jess.call(method, f"/letters/{letter.pk}{action}", body)
 
     assert response.status_code == 409
-    assert response.json()["error"]["code"] == "conflict"
-    assert snapshot(letter.pk) == before
+    after = snapshot(letter.pk)
+    if method == "patch":
+        # The letter does not change, but the words are kept all the same (rule 6).
+        assert response.json()["error"]["code"] == "stale_revision"
+        kept = after[1].pop()
+        assert (kept["body"], kept["conflict"]) == ("A change.", True)
+    else:
+        assert response.json()["error"]["code"] == "conflict"
+    assert after == before
 
 
 def test_withdrawing_before_delivery_puts_the_letter_back_in_the_drawer(
@@ -188,7 +195,7 @@ def test_recipient_sees_a_sent_letter_without_receipts(jess, rory, as_rory):
     seen = as_rory.get(f"/letters/{letter.pk}").json()
 
     assert seen["state"] == "sent"
-    assert seen["revision"] == 1
+    assert seen["revision"] is None  # how often it was saved is the writer's own
     assert seen["body"] == "I miss you."
     assert seen["deliveries"] is None
 

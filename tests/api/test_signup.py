@@ -77,11 +77,12 @@ def test_expired_invite_answers_410(jess, home, settings):
     assert not Person.objects.filter(username="nell").exists()
 
 
-def test_unknown_invite_answers_404(jess):
+def test_unknown_invite_answers_403(jess):
     response = signup(invite="no-such-code")
 
-    assert response.status_code == 404
-    assert response.json()["error"]["code"] == "not_found"
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "forbidden"
+    assert not Person.objects.filter(username="nell").exists()
 
 
 def test_invite_is_checked_before_open_signup(jess, home, settings):

@@ -110,3 +110,23 @@ def test_changing_password_needs_the_current_one(jess):
 def test_an_unknown_token_finds_nobody(jess):
     assert services.person_for_token("dear_nothing") is None
     assert services.person_for_token("") is None
+
+
+def test_successful_logins_never_count_towards_the_limit(jess, settings):
+    for _ in range(settings.LOGIN_LIMIT + 3):
+        assert services.login("jess", PASSWORD, address="10.0.0.1") == jess
+
+
+def test_a_username_of_any_length_fails_cleanly(jess):
+    with pytest.raises(Unauthorized):
+        services.login("j" * 5000, "nope", address="10.0.0.1")
+
+
+def test_an_email_longer_than_the_column_is_refused(db):
+    with pytest.raises(Invalid):
+        services.create_person(
+            username="jess",
+            password=PASSWORD,
+            display_name="Jess",
+            email="a" * 64 + "@" + "b" * 250 + ".org",
+        )

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from dear.letters import services
 from dear.letters.models import Letter
-from dear.lib.errors import Conflict, Invalid, NotFound
+from dear.lib.errors import Conflict, Invalid, NotFound, StaleRevision
 from tests.helpers import make_letter, send_now
 
 
@@ -50,7 +50,6 @@ def test_keep_discard_restore_round_trip(home, jess, rory):
 @pytest.mark.parametrize(
     "action",
     [
-        lambda w, pk: services.save_letter(w, pk, revision=1, body="changed"),
         lambda w, pk: services.crumple(w, pk),
         lambda w, pk: services.keep(w, pk),
         lambda w, pk: services.discard(w, pk),
@@ -58,7 +57,7 @@ def test_keep_discard_restore_round_trip(home, jess, rory):
         lambda w, pk: services.send(w, pk),
         lambda w, pk: services.restore_revision(w, pk, 1),
     ],
-    ids=["edit", "crumple", "keep", "discard", "restore", "send", "restore_revision"],
+    ids=["crumple", "keep", "discard", "restore", "send", "restore_revision"],
 )
 def test_a_delivered_letter_refuses_every_change_and_stays_as_it_was(home, jess, rory, action):
     letter = send_now(make_letter(jess, rory))
@@ -66,6 +65,23 @@ def test_a_delivered_letter_refuses_every_change_and_stays_as_it_was(home, jess,
     with pytest.raises(Conflict):
         action(jess, letter.pk)
     assert snapshot(letter) == before
+
+
+def test_a_save_reaching_a_sent_letter_keeps_its_text_and_changes_nothing(home, jess, rory):
+    letter = send_now(make_letter(jess, rory, body="as sent"))
+    with pytest.raises(StaleRevision) as refused:
+        services.save_letter(jess, letter.pk, revision=1, body="typed on the phone meanwhile")
+    fresh = Letter.objects.get(pk=letter.pk)
+    assert (fresh.state, fresh.body, fresh.revision) == ("sent", "as sent", 1)
+    kept = fresh.revisions.get(number=refused.value.kept_as)
+    assert kept.body == "typed on the phone meanwhile" and kept.conflict
+
+
+def test_a_save_of_the_same_text_to_a_sent_letter_is_refused_and_keeps_nothing(home, jess, rory):
+    letter = send_now(make_letter(jess, rory, body="as sent"))
+    with pytest.raises(Conflict):
+        services.save_letter(jess, letter.pk, revision=1, body="as sent")
+    assert letter.revisions.count() == 1
 
 
 def test_sending_a_discarded_letter_is_refused(home, jess, rory):
@@ -99,6 +115,16 @@ def test_withdraw_after_delivery_is_refused(home, jess, rory):
     with time_machine.travel(timezone.now(), tick=False) as clock:
         services.send(jess, letter.pk)
         clock.shift(timedelta(seconds=11))
+        with pytest.raises(Conflict):
+            services.withdraw(jess, letter.pk)
+    assert Letter.objects.get(pk=letter.pk).state == "sent"
+
+
+def test_withdraw_in_the_last_second_before_delivery_is_refused(home, jess, rory):
+    letter = make_letter(jess, rory)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        services.send(jess, letter.pk)
+        clock.shift(timedelta(seconds=9.5))
         with pytest.raises(Conflict):
             services.withdraw(jess, letter.pk)
     assert Letter.objects.get(pk=letter.pk).state == "sent"

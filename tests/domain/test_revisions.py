@@ -7,7 +7,7 @@ from django.db import connection
 
 from dear.letters import services
 from dear.letters.models import Letter, Revision
-from dear.lib.errors import StaleRevision, TooLarge
+from dear.lib.errors import Invalid, StaleRevision, TooLarge
 from tests.helpers import make_letter
 
 
@@ -46,6 +46,36 @@ def test_a_save_against_a_stale_revision_is_refused_and_its_text_kept(home, jess
     assert current.body == "laptop, later"
     kept = Revision.objects.get(letter=letter, number=refused.value.kept_as)
     assert kept.body == "from the phone" and kept.conflict
+
+
+def test_a_retried_save_that_already_landed_is_not_a_conflict(home, jess, rory):
+    letter = make_letter(jess, rory, body="")
+    services.save_letter(jess, letter.pk, revision=1, body="sent twice by a flaky network")
+    again = services.save_letter(jess, letter.pk, revision=1, body="sent twice by a flaky network")
+    assert again.revision == 2
+    assert letter.revisions.count() == 2
+
+
+def test_a_stale_save_with_a_bad_recipient_still_keeps_its_text(home, jess, rory, olive):
+    letter = make_letter(jess, rory, body="one")
+    services.save_letter(jess, letter.pk, revision=1, body="two")
+    with pytest.raises(StaleRevision) as refused:
+        services.save_letter(jess, letter.pk, revision=1, body="three", to=[olive.pk])
+    assert letter.revisions.get(number=refused.value.kept_as).body == "three"
+
+
+def test_line_endings_are_stored_alike_whatever_the_face(home, jess, rory):
+    letter = make_letter(jess, rory, body="a\r\nb")
+    assert letter.body == "a\nb"
+    saved = services.save_letter(jess, letter.pk, revision=1, body="a\r\nb\rc")
+    assert saved.body == "a\nb\nc"
+
+
+def test_a_nul_character_is_refused_before_anything_is_stored(home, jess, rory):
+    letter = make_letter(jess, rory, body="fine")
+    with pytest.raises(Invalid):
+        services.save_letter(jess, letter.pk, revision=1, body="not\x00fine")
+    assert letter.revisions.count() == 1
 
 
 def test_a_body_over_the_limit_is_refused_and_nothing_is_stored(home, jess, rory, settings):

@@ -61,3 +61,10 @@ NOON = "2026-11-01T12:00:00+00:00"
 def test_cursor_refuses_anything_it_did_not_give_out(token):
     with pytest.raises(BadCursor):
         cursor.decode(token)
+
+
+def test_a_cursor_at_the_edge_of_the_calendar_is_refused_not_a_crash():
+    for edge in ("9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00"):
+        raw = json.dumps([edge, "0190d5a0-0000-7000-8000-000000000000"]).encode()
+        with pytest.raises(BadCursor):
+            cursor.decode(base64.urlsafe_b64encode(raw).decode())

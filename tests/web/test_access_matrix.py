@@ -18,6 +18,7 @@ from dear.homes import services as homes
 from dear.homes.models import Invite
 from dear.letters import services as letters
 from dear.letters.models import Letter, Revision
+from dear.mutual.services import seal
 from tests.helpers import PASSWORD, make_letter, send_now
 from tests.web.conftest import without_csrf
 
@@ -34,11 +35,17 @@ def world(people, home, other_home):
     binned = make_letter(jess, rory, body="Binned.")
     letters.discard(jess, binned.pk)
     issue_token(jess, "laptop")
+    counter = homes.create_place(jess, home.pk, "The counter")
     return {
         **people,
+        "place": counter,
+        "label": counter.label,
+        "shelf": homes.create_place(jess, home.pk, "The shelf"),
+        "note": send_now(make_letter(jess, rory, body="Under the cup."), place=counter.pk),
         "home": home,
         "delivered": send_now(make_letter(jess, rory, body="Delivered.")),
         "draft": make_letter(jess, rory, body="Draft."),
+        "sealed": seal(jess, make_letter(jess, rory, body="Sealed.").pk).letter,
         "on_its_way": on_its_way,
         "binned": binned,
         "invite": homes.create_invite(jess, home.pk).code,
@@ -61,6 +68,10 @@ PAGES = [
     ("get", "/drawer", None, ALL_200),
     ("get", "/basket", None, ALL_200),
     ("get", "/settings", None, ALL_200),
+    ("get", "/search?q=light", None, ALL_200),
+    ("get", "/archive", None, ALL_200),
+    ("get", "/archive/export", None, ALL_200),
+    ("get", "/settings/delete", None, ALL_200),
     ("get", "/letters/{delivered}", None, _(200, 200, 404, 404)),
     ("get", "/letters/{draft}", None, _(200, 404, 404, 404)),
     ("get", "/letters/{on_its_way}", None, _(200, 404, 404, 404)),
@@ -72,6 +83,14 @@ PAGES = [
     ("get", "/write?to={rory}&home={home}", None, _(200, 404, 200, 404)),
     ("get", "/invite/{invite}", None, _(200, 200, 200, 200, 200)),
     ("get", "/login", None, _(302, 302, 302, 302, 200)),
+    ("get", "/places/{place}", None, _(200, 200, 200, 404)),
+    ("get", "/p/{label}", None, _(302, 302, 302, 404)),
+    ("get", "/p/no-such-label", None, _(404, 404, 404, 404)),
+    ("get", "/homes/{home}/labels", None, _(200, 200, 200, 404)),
+    ("get", "/letters/{note}", None, _(200, 404, 404, 404)),
+    ("get", "/sealed", None, ALL_200),
+    ("get", "/moments", None, ALL_200),
+    ("get", "/letters/{sealed}", None, _(200, 404, 404, 404)),
 ]
 
 ACTIONS = [
@@ -101,7 +120,30 @@ ACTIONS = [
         _(302, 302, 302, 302),
     ),
     ("post", "/settings/tokens", {"name": "cli"}, ALL_200),
+    ("post", "/archive/import", {}, _(422, 422, 422, 422)),
+    ("post", "/settings/delete/confirm", {}, ALL_200),
+    ("post", "/settings/delete/confirm", {"confirm": "yes"}, _(422, 422, 422, 422)),
+    (
+        "post",
+        "/settings/delete/confirm",
+        {"confirm": "yes", "password": PASSWORD},
+        _(302, 302, 302, 302),
+    ),
     ("post", "/settings/tokens/{token}/revoke", {}, _(302, 404, 404, 404)),
+    ("post", "/homes/{home}/places", {"name": "Shelf"}, _(302, 302, 302, 404)),
+    ("post", "/places/{place}/change", {"name": "Top"}, _(302, 302, 302, 404)),
+    ("post", "/places/{place}/archive", {}, _(302, 302, 302, 404)),
+    ("post", "/places/{place}/restore", {}, _(302, 302, 302, 404)),
+    ("post", "/places/{place}/label", {}, _(302, 302, 302, 404)),
+    ("post", "/letters/{draft}/leave", {"place": "{place}"}, _(302, 404, 404, 404)),
+    ("post", "/letters/{note}/move", {"place": "{shelf}"}, _(302, 404, 404, 404)),
+    ("post", "/letters/{note}/take-back", {}, _(302, 404, 404, 404)),
+    ("post", "/settings/receipts", {}, _(302, 302, 302, 302)),
+    ("post", "/letters/{draft}/seal", {}, _(302, 404, 404, 404)),
+    ("post", "/letters/{sealed}/seal", {}, _(409, 404, 404, 404)),
+    ("post", "/letters/{sealed}/withdraw", {}, _(302, 404, 404, 404)),
+    ("post", "/glances", {"to": "{rory}", "home": "{home}"}, _(302, 422, 302, 404)),
+    ("post", "/homes/{home}/glance-window", {"minutes": "30"}, _(302, 302, 302, 404)),
     ("post", "/logout", {}, _(302, 302, 302, 302, 302)),
     ("post", "/welcome", {"username": "x"}, _(403, 403, 403, 403, 403)),
     (

@@ -58,6 +58,18 @@ def test_a_letters_light_markdown_is_set_on_the_page(home, jess, rory, client_of
     assert "<strong>&lt;i&gt;still&lt;/i&gt;</strong>" in html
 
 
+def test_a_reply_links_the_letter_it_answers_only_for_readers_of_that_letter(
+    home, jess, rory, sam, client_of
+):
+    to_rory = send_now(make_letter(jess, rory, body="Only for Rory."))
+    # Rory answers to Sam, naming the letter Jess sent him.
+    reply = send_now(make_letter(rory, sam, in_reply_to=to_rory.pk, body="Look."))
+    for_sam = client_of(sam).get(f"/letters/{reply.pk}").content.decode()
+    assert str(to_rory.pk) not in for_sam
+    for_rory = client_of(rory).get(f"/letters/{reply.pk}").content.decode()
+    assert f"/letters/{to_rory.pk}" in for_rory
+
+
 def test_a_recipient_sees_nothing_before_delivery(home, jess, rory, client_of, settings):
     settings.SEND_UNDO_SECONDS = 60
     letter = make_letter(jess, rory)

@@ -133,3 +133,24 @@ def test_our_404_handler_matches_the_404_of_a_missing_letter(people, client_of, 
 def test_our_own_css_and_js_stay_small():
     sizes = [Path(finders.find(f"dear/dear.{ext}")).stat().st_size for ext in ("css", "js")]
     assert sum(sizes) < 50_000
+
+
+def test_pages_for_someone_logged_in_are_never_cached(draft, jess, client_of):
+    for path in ("/", "/drafts", f"/letters/{draft.pk}/edit"):
+        response = client_of(jess).get(path)
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_a_public_page_may_be_cached_as_usual(db, client_of):
+    response = client_of(None).get("/login")
+    assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_a_nul_character_anywhere_is_refused_with_a_clear_400(draft, jess, client_of):
+    me = client_of(jess)
+    assert me.post("/homes", {"name": "Sh\x00ed"}).status_code == 400
+    assert me.get("/invite/abc%00def").status_code == 400
+    saved = me.post(f"/letters/{draft.pk}/save", {"revision": 1, "body": "a\x00b"})
+    assert saved.status_code == 400
+    assert draft.revisions.count() == 1
+    assert "NUL" in client_of(None).post("/login", {"username": "j\x00"}).content.decode()

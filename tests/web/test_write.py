@@ -5,6 +5,7 @@ from datetime import timedelta
 import time_machine
 from django.utils import timezone
 
+from dear.letters import services as letters
 from dear.letters.models import Letter, Revision, State
 from tests.helpers import make_letter
 
@@ -229,6 +230,24 @@ def test_editing_a_sent_letter_is_refused_and_changes_nothing(delivered, jess, c
     assert response.status_code == 409
     delivered.refresh_from_db()
     assert delivered.body == "I left the light on for you."
+    # ...but the words typed meanwhile are kept, as a revision only the writer sees.
+    kept = delivered.revisions.get(number=response.json()["kept_as"])
+    assert kept.body == "Changed my mind." and kept.conflict
+
+
+def test_a_save_button_after_the_letter_was_sent_elsewhere_keeps_the_words_and_says_so(
+    draft, jess, client_of, settings
+):
+    settings.SEND_UNDO_SECONDS = 0
+    letters.send(jess, draft.pk)  # from the other device
+    response = client_of(jess).post(
+        f"/letters/{draft.pk}/edit", {"revision": 1, "body": "Typed on the laptop."}
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Saved." not in page
+    assert "kept as revision 2" in page
+    assert draft.revisions.get(number=2).body == "Typed on the laptop."
 
 
 def test_reply_starts_a_draft_to_the_writer_that_answers_the_letter(

@@ -11,6 +11,12 @@ from dear.lib.ids import uuid7
 class Person(AbstractUser):
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     display_name = models.CharField(max_length=80)
+    # Receipts (found, read) go both ways or not at all: with them off a person shows
+    # nobody when they found or read a letter, and sees nobody's.
+    receipts = models.BooleanField(default=True)
+    # When receipts were last turned on: anything found or read before stays unshown, so
+    # switching off and on again never reveals what happened while they were off.
+    receipts_since = models.DateTimeField(null=True, blank=True)
 
     # AbstractUser's first/last names are not part of Dear; the display name is.
     first_name = None  # type: ignore[assignment]

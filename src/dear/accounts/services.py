@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import timedelta
 
@@ -14,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dear.accounts.models import ApiToken, LoginFailure, Person, hash_token
-from dear.lib.errors import Forbidden, Invalid, RateLimited, Unauthorized
+from dear.lib.errors import Forbidden, Invalid, NotFound, RateLimited, Unauthorized
 
 TOKEN_PREFIX = "dear_"
 WRONG_LOGIN = "Wrong username or password."
@@ -61,6 +62,8 @@ def create_person(*, username: str, password: str, display_name: str, email: str
     username = _clean_username(username)
     display_name = _clean_display_name(display_name)
     email = (email or "").strip()
+    if len(email) > 254:
+        raise Invalid("An email address holds at most 254 characters.")
     if email:
         try:
             validate_email(email)
@@ -81,7 +84,10 @@ def signup(
 
     with transaction.atomic():
         if invite:
-            found = homes.usable_invite(invite)  # raises NotFound / Gone
+            try:
+                found = homes.usable_invite(invite)  # Gone when used or expired
+            except NotFound:
+                raise Forbidden("That invite is not one this server gave out.") from None
             person = create_person(
                 username=username, password=password, display_name=display_name, email=email
             )
@@ -105,22 +111,28 @@ def login(username: str, password: str, *, address: str, request=None) -> Person
     The answer to a wrong password and to an unknown user is the same 401.
     """
     now = timezone.now()
-    account_key = f"account:{(username or '').strip().lower()}"
-    address_key = f"address:{address}"
+    name = (username or "").strip()
+    # A digest keeps the key short whatever was typed, and the same for JESS and jess.
+    account_key = "account:" + hashlib.sha256(name.lower().encode()).hexdigest()
+    address_key = f"address:{address}"[:200]
+    # Count this attempt as a failure before checking the password, so attempts made at
+    # the same moment cannot all slip under the limit; a success takes it back.
+    attempt = LoginFailure.objects.bulk_create(
+        [LoginFailure(key=account_key, at=now), LoginFailure(key=address_key, at=now)]
+    )
     if (
-        _recent_failures(account_key, now) >= settings.LOGIN_LIMIT
-        or _recent_failures(address_key, now) >= settings.LOGIN_LIMIT_PER_ADDRESS
+        _recent_failures(account_key, now) > settings.LOGIN_LIMIT
+        or _recent_failures(address_key, now) > settings.LOGIN_LIMIT_PER_ADDRESS
     ):
+        LoginFailure.objects.filter(pk__in=[row.pk for row in attempt]).delete()
         raise RateLimited("Too many failed logins. Wait a few minutes and try again.")
-    person = authenticate(request, username=(username or "").strip(), password=password or "")
+    person = authenticate(request, username=name, password=password or "")
     if person is None:
-        LoginFailure.objects.bulk_create(
-            [LoginFailure(key=account_key, at=now), LoginFailure(key=address_key, at=now)]
-        )
         LoginFailure.objects.filter(
             at__lt=now - timedelta(seconds=settings.LOGIN_WINDOW_SECONDS)
         ).delete()
         raise Unauthorized(WRONG_LOGIN)
+    LoginFailure.objects.filter(pk__in=[row.pk for row in attempt]).delete()
     return person
 
 
@@ -168,4 +180,13 @@ def change_password(person: Person, old_password: str, new_password: str) -> Non
 def update_profile(person: Person, *, display_name: str) -> Person:
     person.display_name = _clean_display_name(display_name)
     person.save(update_fields=["display_name"])
+    return person
+
+
+def set_receipts(person: Person, on: bool) -> Person:
+    """Receipts on or off, both ways at once (see ``dear.letters.receipts``)."""
+    if on and not person.receipts:
+        person.receipts_since = timezone.now()
+    person.receipts = on
+    person.save(update_fields=["receipts", "receipts_since"])
     return person

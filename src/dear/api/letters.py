@@ -146,9 +146,16 @@ def restore(request: HttpRequest, letter_id: str):
     by_alias=True,
 )
 def send(request: HttpRequest, letter_id: str, payload: SendIn | None = None):
-    """Send now (delivered after the undo window) or at `deliver_at`."""
-    deliver_at = payload.deliver_at if payload is not None else None
-    letter = letters.send(person_of(request), letter_id, deliver_at=deliver_at)
+    """Send now (delivered after the undo window) or at `deliver_at`; with `place`, leave
+    it there as a note: its recipients see it once they open that place."""
+    payload = payload or SendIn()
+    letter = letters.send(
+        person_of(request),
+        letter_id,
+        deliver_at=payload.deliver_at,
+        place=payload.place,
+        hint=payload.hint,
+    )
     return _as_now(request, letter.pk)
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from dear.homes.access import members_of
 from dear.homes.models import Place
-from dear.letters.models import Delivery, Letter, State
+from dear.letters import receipts
+from dear.letters.models import Letter, State
 
 
 def person(someone) -> dict:
@@ -19,51 +20,48 @@ def person_ref(someone) -> dict:
     return {"id": someone.pk, "display_name": someone.display_name}
 
 
-def places_with_waiting(viewer, home, now=None):
-    """The home's places, each marked ``waiting`` when a hinted note for ``viewer`` lies
-    there unfound. One query however many places and notes there are."""
-    now = now or timezone.now()
-    waiting = Delivery.objects.filter(
-        letter__place=OuterRef("pk"),
-        letter__state=State.SENT,
-        letter__hint=True,
-        recipient=viewer,
-        delivered_at__lte=now,
-        found_at__isnull=True,
-    )
-    return (
-        Place.objects.filter(home=home, archived_at__isnull=True)
-        .annotate(waiting=Exists(waiting))
-        .order_by("name", "id")
-    )
+def place(request: HttpRequest, one, waiting: bool = False) -> dict:
+    return {
+        "id": one.pk,
+        "name": one.name,
+        "kind": one.kind,
+        "label_url": request.build_absolute_uri(reverse("web:label", args=[one.label])),
+        "waiting": getattr(one, "waiting", waiting),
+        "archived_at": one.archived_at,
+    }
 
 
 def home(request: HttpRequest, viewer, the_home) -> dict:
+    places = Place.objects.filter(home=the_home).open().with_waiting(viewer)
     return {
         "id": the_home.pk,
         "name": the_home.name,
+        "glance_window_minutes": the_home.glance_window_minutes,
         "members": [person(member) for member in members_of(the_home)],
-        "places": [
-            {
-                "id": place.pk,
-                "name": place.name,
-                "label_url": request.build_absolute_uri(f"/p/{place.label}"),
-                "waiting": place.waiting,
-            }
-            for place in places_with_waiting(viewer, the_home)
-        ],
+        "places": [place(request, one) for one in places.order_by("name", "id")],
     }
 
 
-def _receipt(delivery, now) -> dict:
-    # A delivery time still ahead is the plan, not a receipt.
-    delivered = delivery.delivered_at
+def _receipt(viewer, delivery, now) -> dict:
+    # A delivery time still ahead is the plan, not a receipt; found and read times only
+    # when both sides have receipts on (dear.letters.receipts).
+    shown = receipts.receipt(viewer, delivery, now)
     return {
         "to": delivery.recipient_id,
-        "delivered_at": delivered if delivered is not None and delivered <= now else None,
-        "found_at": delivery.found_at,
-        "read_at": delivery.read_at,
+        "delivered_at": shown.delivered_at,
+        "found_at": shown.found_at,
+        "read_at": shown.read_at,
     }
+
+
+# A told-mode sealed letter, to its recipient before it opens: who and when, never a word.
+SEALED_STUB = {
+    "salutation": None,
+    "body": None,
+    "closing": None,
+    "revision": None,
+    "in_reply_to": None,
+}
 
 
 def letters(viewer, items) -> list[dict]:
@@ -95,7 +93,8 @@ def letters(viewer, items) -> list[dict]:
                 "body": letter.body,
                 "closing": letter.closing,
                 "state": letter.state,
-                "revision": letter.revision,
+                # How often a page was saved is the writer's alone (rule 1).
+                "revision": letter.revision if mine else None,
                 "written_at": letter.written_at,
                 "sent_at": letter.sent_at,
                 "deliver_at": letter.deliver_at,
@@ -103,9 +102,12 @@ def letters(viewer, items) -> list[dict]:
                 "place": letter.place_id,
                 "hint": letter.hint,
                 "in_reply_to": letter.in_reply_to_id if letter.in_reply_to_id in visible else None,
-                "deliveries": [_receipt(d, now) for d in deliveries] if mine else None,
+                "deliveries": [_receipt(viewer, d, now) for d in deliveries] if mine else None,
+                "blind": letter.blind,
             }
         )
+        if not mine and letter.state == State.SEALED and letter.opened_at is None:
+            answer[-1].update(SEALED_STUB)
     return answer
 
 

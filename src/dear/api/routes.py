@@ -7,7 +7,7 @@ from django.urls import re_path
 from ninja import NinjaAPI
 from ninja.responses import Status
 
-from dear.api import accounts, errors, homes, letters
+from dear.api import accounts, archive, errors, homes, letters, mutual, places
 from dear.api.auth import bearer
 from dear.api.health import database_answers
 from dear.api.schemas import OkOut
@@ -41,3 +41,6 @@ def healthz(request: HttpRequest):
 api.add_router("", accounts.router)
 api.add_router("", homes.router)
 api.add_router("", letters.router)
+api.add_router("", places.router)
+api.add_router("", mutual.router)
+api.add_router("", archive.router)

@@ -104,16 +104,32 @@ class HomeIn(Schema):
     name: Text
 
 
+PlaceKind = Literal["spot", "object"]
+
+
+class PlaceIn(Schema):
+    name: Text
+    kind: PlaceKind = Field("spot", description="A spot (the counter) or an object (a book).")
+
+
+class PlacePatch(Schema):
+    name: Text | None = None
+    kind: PlaceKind | None = None
+
+
 class PlaceOut(Schema):
     id: UUID
     name: str
-    label_url: str
+    kind: str
+    label_url: str = Field(description="The URL the place's QR label points at.")
     waiting: bool = Field(description="A note for me waits here, and its writer left a hint.")
+    archived_at: datetime | None
 
 
 class HomeOut(Schema):
     id: UUID
     name: str
+    glance_window_minutes: int = Field(description="How close together two glances meet.")
     members: list[PersonOut]
     places: list[PlaceOut]
 
@@ -145,6 +161,17 @@ class SendIn(Schema):
     deliver_at: datetime | None = Field(
         None, description="When it arrives (with a time zone). Default: after the undo window."
     )
+    place: UUID | None = Field(
+        None, description="Leave it at this place of its home, as a note, instead of sending."
+    )
+    hint: bool = Field(
+        False, description="With a place: tell the recipient that something waits there."
+    )
+
+
+class MoveIn(Schema):
+    place: UUID = Field(description="An open place of the note's home.")
+    hint: bool | None = Field(None, description="Default: as it was.")
 
 
 class DeliveryOut(Schema):
@@ -161,11 +188,16 @@ class LetterOut(Schema):
     home: UUID
     from_: PersonRef = Field(alias="from")
     to: list[PersonRef]
-    salutation: str
-    body: str
-    closing: str
+    salutation: str | None = Field(
+        description="null in a stub: a told-mode sealed letter for me that has not opened."
+    )
+    body: str | None = Field(description="null in a stub, like salutation.")
+    closing: str | None = Field(description="null in a stub, like salutation.")
     state: str
-    revision: int
+    revision: int | None = Field(
+        description="The writer's own count of saved pages: null for anyone else."
+    )
+    blind: bool = Field(description="Sealed blind: its recipient is told nothing until it opens.")
     written_at: datetime
     sent_at: datetime | None
     deliver_at: datetime | None
@@ -176,13 +208,19 @@ class LetterOut(Schema):
     deliveries: list[DeliveryOut] | None = Field(description="Receipts; for the writer only.")
 
 
+class PlaceOpened(PlaceOut):
+    notes: list[LetterOut] = Field(
+        description="The notes left here for me, newest first; opening marks them found."
+    )
+
+
 class LetterPage(Schema):
     items: list[LetterOut]
     next: str | None = Field(description="Pass as ?cursor= for the next page; null at the end.")
 
 
 class LetterFilters(Schema):
-    box: Literal["inbox", "sent", "drafts", "drawer", "basket"] | None = None
+    box: Literal["inbox", "sent", "drafts", "drawer", "sealed", "basket"] | None = None
     with_: UUID | None = Field(None, alias="with", description="Only letters with this person.")
     cursor: Text | None = None
     limit: int = Field(PAGE_SIZE, ge=1, le=PAGE_SIZE, description="Letters per page.")

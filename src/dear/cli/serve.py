@@ -75,6 +75,9 @@ def _check_port_free(address: IPAddress, port: int) -> None:
     # share it with the first; a plain bind fails instead.
     family = socket.AF_INET6 if address.version == 6 else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # Connections a stopped server closed linger in TIME_WAIT; they must not keep a
+        # restart off its own port. A live listener still makes the bind fail.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((str(address), port))
         except OSError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from dear.homes.models import Home, Membership
+from dear.homes.models import Home, Membership, Place
 from dear.lib.errors import NotFound
 
 
@@ -14,6 +14,25 @@ def home_for_member(person, home_id) -> Home:
         return Home.objects.of_member(person).get(pk=home_id)
     except (Home.DoesNotExist, ValidationError, ValueError, TypeError):
         raise NotFound() from None
+
+
+def place_for_member(person, place_id) -> Place:
+    """A place in one of ``person``'s homes (archived or not); else the 404 of a missing one."""
+    try:
+        return Place.objects.of_member(person).select_related("home").get(pk=place_id)
+    except (Place.DoesNotExist, ValidationError, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def place_for_label(person, label: str) -> Place:
+    """The place a scanned label names, for a member of its home. A made-up code, a
+    replaced one and someone else's home's all answer the same 404."""
+    if not label or len(label) > 64 or "\x00" in label:
+        raise NotFound()
+    place = Place.objects.of_member(person).select_related("home").filter(label=label).first()
+    if place is None:
+        raise NotFound()
+    return place
 
 
 def is_member(person, home) -> bool:

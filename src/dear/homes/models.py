@@ -4,7 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from dear.lib.ids import uuid7
@@ -27,6 +27,8 @@ class Home(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     name = models.CharField(max_length=80)
     created_at = models.DateTimeField(default=timezone.now)
+    # How close together two glances must be to make a moment (the mutual app's rule 8).
+    glance_window_minutes = models.PositiveIntegerField(default=60)
 
     objects = HomeQuerySet.as_manager()
 
@@ -71,15 +73,48 @@ class Invite(models.Model):
         return self.used_at is None and self.expires_at > now
 
 
+class Kind(models.TextChoices):
+    SPOT = "spot", "A spot"
+    OBJECT = "object", "An object"
+
+
+class PlaceQuerySet(models.QuerySet["Place"]):
+    def of_member(self, person) -> PlaceQuerySet:
+        """Places of the homes ``person`` belongs to now, archived ones included."""
+        return self.filter(home__in=Home.objects.of_member(person).values("pk"))
+
+    def open(self) -> PlaceQuerySet:
+        return self.filter(archived_at__isnull=True)
+
+    def with_waiting(self, person, now=None) -> PlaceQuerySet:
+        """Each place marked ``waiting`` when a note for ``person`` lies there unfound and
+        its writer left a hint (rule 2: a hint shows that, never what). One query."""
+        from dear.letters.models import Delivery, State
+
+        waiting = Delivery.objects.filter(
+            letter__place=OuterRef("pk"),
+            letter__state=State.SENT,
+            letter__hint=True,
+            recipient=person,
+            delivered_at__lte=now or timezone.now(),
+            found_at__isnull=True,
+        )
+        return self.annotate(waiting=Exists(waiting))
+
+
 class Place(models.Model):
-    """A spot or object in a home where notes are left (the places issue builds on this)."""
+    """A spot or object in a home where notes are left. Its label is the secret part of
+    the URL its QR code points at (/p/<label>): replacing it retires the old code."""
 
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     home = models.ForeignKey(Home, on_delete=models.CASCADE, related_name="places")
     name = models.CharField(max_length=80)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.SPOT)
     label = models.CharField(max_length=64, unique=True, default=label_token)
     created_at = models.DateTimeField(default=timezone.now)
     archived_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PlaceQuerySet.as_manager()
 
     def __str__(self) -> str:
         return self.name

@@ -1,4 +1,4 @@
-"""Homes: creating one, inviting someone into it, joining it."""
+"""Homes: creating one, inviting someone into it, joining it; and its places."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from dear.homes.access import home_for_member, is_member
-from dear.homes.models import Home, Invite, Membership
+from dear.homes.access import home_for_member, is_member, place_for_member
+from dear.homes.models import Home, Invite, Kind, Membership, Place, label_token
 from dear.lib.errors import Gone, Invalid, NotFound
 
 
@@ -74,3 +74,64 @@ def accept_invite(person, code: str) -> Home:
         except IntegrityError:
             pass  # joined a moment ago through another invite
         return invite.home
+
+
+def _clean_place_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise Invalid("Give the place a name, like “the counter” or “the book on the stand”.")
+    if len(name) > 80:
+        raise Invalid(f"A place's name holds at most 80 characters; this one has {len(name)}.")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        raise Invalid("A place's name cannot hold control characters.")
+    return name
+
+
+def _clean_kind(kind: str | None) -> str:
+    if kind in (None, ""):
+        return Kind.SPOT
+    if kind not in Kind.values:
+        raise Invalid(f"A place is a spot or an object, not {kind!r}.")
+    return kind
+
+
+def create_place(person, home_id, name: str, kind: str | None = None) -> Place:
+    home = home_for_member(person, home_id)
+    return Place.objects.create(home=home, name=_clean_place_name(name), kind=_clean_kind(kind))
+
+
+def change_place(person, place_id, *, name: str | None = None, kind: str | None = None) -> Place:
+    """Rename a place or say what kind it is; an archived one too."""
+    place = place_for_member(person, place_id)
+    if name is not None:
+        place.name = _clean_place_name(name)
+    if kind is not None:
+        place.kind = _clean_kind(kind)
+    place.save(update_fields=["name", "kind"])
+    return place
+
+
+def archive_place(person, place_id) -> Place:
+    """Put a place away. Its notes are kept: found ones stay in their readers' inboxes,
+    and unfound ones wait for their writers to move them or take them back."""
+    place = place_for_member(person, place_id)
+    if place.archived_at is None:
+        place.archived_at = timezone.now()
+        place.save(update_fields=["archived_at"])
+    return place
+
+
+def restore_place(person, place_id) -> Place:
+    place = place_for_member(person, place_id)
+    if place.archived_at is not None:
+        place.archived_at = None
+        place.save(update_fields=["archived_at"])
+    return place
+
+
+def replace_label(person, place_id) -> Place:
+    """A new code for the place's label: the old one answers 404 from now on."""
+    place = place_for_member(person, place_id)
+    place.label = label_token()
+    place.save(update_fields=["label"])
+    return place

@@ -27,3 +27,12 @@ def letter_for_writer(person, letter_id, *, for_update: bool = False) -> Letter:
     if for_update:
         queryset = queryset.select_for_update()
     return _get(queryset, letter_id)
+
+
+def reply_target(person, letter: Letter):
+    """The id of the letter ``letter`` answers, if ``person`` may see that one too;
+    otherwise None, so a reply never reveals a letter its reader was not sent."""
+    original = letter.in_reply_to_id
+    if original and Letter.objects.visible_to(person).filter(pk=original).exists():
+        return original
+    return None

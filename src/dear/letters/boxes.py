@@ -1,5 +1,5 @@
-"""The lists a person reads letters from: inbox, sent, drafts, drawer, basket, and the
-correspondence with one person. Each is one indexed query, paged by keyset cursor."""
+"""The lists a person reads letters from: inbox, sent, drafts, drawer, sealed, basket, and
+the correspondence with one person. Each is one indexed query, paged by keyset cursor."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dear.letters.models import Letter, State
 from dear.lib import cursor as cursors
 from dear.lib.errors import Invalid
 
-BOXES = ("inbox", "sent", "drafts", "drawer", "basket")
+BOXES = ("inbox", "sent", "drafts", "drawer", "sealed", "basket")
 PAGE_SIZE = 50
 
 
@@ -18,13 +18,22 @@ def _box(person, box: str, now):
     """(queryset, field it is ordered by, newest first?)"""
     mine = Letter.objects.filter(writer=person)
     if box == "inbox":
-        return Letter.objects.received_by(person, now), "deliver_at", True
+        return Letter.objects.received_by(person, now), "arrived_at", True
     if box == "sent":
         return mine.filter(state=State.SENT), "sent_at", True
     if box == "drafts":
         return mine.filter(state=State.DRAFT), "updated_at", True
     if box == "drawer":
         return mine.filter(state=State.KEPT), "updated_at", True
+    if box == "sealed":
+        # What I sealed, opened or not, and the told-mode letters sealed for me, which
+        # the faces show as stubs. Blind ones never appear to their recipient (rule 3).
+        for_me = Letter.objects.sealed_for(person).values("pk")
+        return (
+            Letter.objects.filter(Q(writer=person, state=State.SEALED) | Q(pk__in=for_me)),
+            "sent_at",
+            True,
+        )
     if box == "basket":
         return mine.filter(state=State.DISCARDED), "updated_at", True
     raise Invalid(f"There is no box called {box!r}; choose one of {', '.join(BOXES)}.")
@@ -32,7 +41,9 @@ def _box(person, box: str, now):
 
 def _between(person, other, now):
     """Every letter between two people, the oldest first: what each sent the other."""
-    to_them = Letter.objects.filter(writer=person, state=State.SENT, deliveries__recipient=other)
+    to_them = Letter.objects.filter(
+        writer=person, state__in=(State.SENT, State.SEALED), deliveries__recipient=other
+    )
     from_them = Letter.objects.received_by(person, now).filter(writer=other)
     ids = to_them.values("pk").union(from_them.values("pk"))
     return Letter.objects.filter(pk__in=ids), "sent_at", False
@@ -56,6 +67,11 @@ def page(
         if with_person is not None:
             if box == "inbox":
                 queryset = queryset.filter(writer=with_person)
+            elif box == "sealed":
+                # Mine are to them; the stubs sealed for me are from them.
+                queryset = queryset.filter(
+                    Q(writer=with_person) | Q(writer=person, deliveries__recipient=with_person)
+                )
             else:
                 queryset = queryset.filter(deliveries__recipient=with_person)
     if cursor:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from dear.lib.ids import uuid7
@@ -21,19 +21,39 @@ UNSENT = (State.DRAFT, State.KEPT)
 
 class LetterQuerySet(models.QuerySet["Letter"]):
     def received_by(self, person, now=None) -> LetterQuerySet:
-        """Letters delivered to ``person`` (rule 2): sent, due, and, for a note, found."""
+        """Letters delivered to ``person`` (rule 2): sent, due and, for a note, found; a
+        sealed letter only once it has opened (rule 3). The one statement of that rule.
+
+        Driven by the recipient's deliveries (indexed by recipient and time), so an inbox
+        costs the same however many letters the home holds. Each row is annotated with
+        ``arrived_at``, the time it reached this person.
+        """
         now = now or timezone.now()
-        delivered = Delivery.objects.filter(
-            letter=OuterRef("pk"),
-            recipient=person,
-            delivered_at__lte=now,
-        ).filter(Q(letter__place__isnull=True) | Q(found_at__isnull=False))
-        return self.filter(Exists(delivered), state=State.SENT)
+        arrived = Q(state=State.SENT) | Q(state=State.SEALED, opened_at__isnull=False)
+        found = Q(place__isnull=True) | Q(deliveries__found_at__isnull=False)
+        # One filter() call, so every condition is about the same delivery row.
+        return self.filter(
+            arrived,
+            found,
+            deliveries__recipient=person,
+            deliveries__delivered_at__lte=now,
+        ).annotate(arrived_at=F("deliveries__delivered_at"))
+
+    def sealed_for(self, person) -> LetterQuerySet:
+        """Told-mode sealed letters waiting for ``person``: shown to them as stubs only,
+        never through ``visible_to``. A blind one is never here (rule 3)."""
+        return self.filter(
+            state=State.SEALED,
+            opened_at__isnull=True,
+            blind=False,
+            deliveries__recipient=person,
+        )
 
     def visible_to(self, person, now=None) -> LetterQuerySet:
         """Everything ``person`` may see: all they wrote (rule 1) and what reached them."""
-        received = self.received_by(person, now).values("pk")
-        return self.filter(Q(writer=person) | Q(pk__in=received))
+        # Correlated on the id, so a lookup by id stays a lookup by id.
+        reached = Letter.objects.received_by(person, now).filter(pk=OuterRef("pk"))
+        return self.filter(Q(writer=person) | Q(Exists(reached)))
 
     def with_people(self) -> LetterQuerySet:
         return self.select_related("writer", "place").prefetch_related(
@@ -66,6 +86,8 @@ class Letter(models.Model):
         "homes.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="notes"
     )
     hint = models.BooleanField(default=False)
+    # A sealed letter whose recipient is told nothing until it opens (rule 3).
+    blind = models.BooleanField(default=False)
     in_reply_to = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
     )
@@ -76,6 +98,12 @@ class Letter(models.Model):
         indexes = [
             models.Index(fields=["writer", "state", "-updated_at", "-id"]),
             models.Index(fields=["writer", "-sent_at", "-id"]),
+            # Finding the oldest unopened sealed letter between two people.
+            models.Index(
+                fields=["writer", "sent_at"],
+                condition=Q(state="sealed", opened_at__isnull=True),
+                name="letter_waiting_sealed",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 
 class BadCursor(ValueError):
@@ -24,6 +24,13 @@ def decode(cursor: str) -> tuple[datetime, uuid.UUID]:
         parsed = datetime.fromisoformat(when)
         if parsed.tzinfo is None:
             raise ValueError("naive timestamp")
-        return parsed, uuid.UUID(ident)
-    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        # In UTC, so a time at the edge of the calendar fails here, not in the database.
+        return parsed.astimezone(UTC), uuid.UUID(ident)
+    except (
+        ValueError,
+        TypeError,
+        OverflowError,
+        json.JSONDecodeError,
+        UnicodeDecodeError,
+    ) as exc:
         raise BadCursor("That page cursor is not one Dear gave out.") from exc

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from dear.web.views import account, auth, boxes, homes, letters, welcome, write
+from dear.web.views import account, auth, boxes, homes, letters, mutual, places, welcome, write
+from dear.web.views import archive as archive_views
 
 app_name = "web"
 
@@ -12,11 +13,23 @@ urlpatterns = [
     path("settings", account.settings_page, name="settings"),
     path("settings/profile", account.profile, name="profile"),
     path("settings/password", account.password, name="password"),
+    path("settings/receipts", account.receipts, name="receipts"),
     path("settings/tokens", account.create_token, name="create_token"),
     path("settings/tokens/<uuid:token_id>/revoke", account.revoke_token, name="revoke_token"),
     path("homes", homes.create_home, name="create_home"),
     path("homes/<uuid:home_id>/invites", homes.create_invite, name="create_invite"),
     path("invite/<str:code>", homes.invite, name="invite"),
+    path("homes/<uuid:home_id>/places", places.create_place, name="create_place"),
+    path("homes/<uuid:home_id>/labels", places.labels, name="labels"),
+    path("places/<uuid:place_id>", places.place, name="place"),
+    path("places/<uuid:place_id>/change", places.change_place, name="change_place"),
+    path("places/<uuid:place_id>/archive", places.archive_place, name="archive_place"),
+    path("places/<uuid:place_id>/restore", places.restore_place, name="restore_place"),
+    path("places/<uuid:place_id>/label", places.replace_label, name="replace_label"),
+    path("p/<str:label>", places.label, name="label"),
+    path("letters/<uuid:letter_id>/leave", places.leave, name="leave"),
+    path("letters/<uuid:letter_id>/move", places.move_note, name="move_note"),
+    path("letters/<uuid:letter_id>/take-back", places.take_back, name="take_back"),
     path("write", write.write, name="write"),
     path("letters/<uuid:letter_id>", letters.letter, name="letter"),
     path("letters/<uuid:letter_id>/edit", write.edit, name="edit"),
@@ -41,4 +54,15 @@ urlpatterns = [
     path("basket", boxes.basket, name="basket"),
     path("basket/empty", boxes.empty_basket, name="empty_basket"),
     path("with/<uuid:person_id>", boxes.correspondence, name="correspondence"),
+    path("search", archive_views.search_page, name="search"),
+    path("archive", archive_views.archive_page, name="archive"),
+    path("archive/export", archive_views.export_archive, name="export"),
+    path("archive/import", archive_views.import_archive, name="import"),
+    path("settings/delete", archive_views.delete_page, name="delete_account"),
+    path("settings/delete/confirm", archive_views.delete_confirm, name="delete_confirm"),
+    path("letters/<uuid:letter_id>/seal", mutual.seal, name="seal"),
+    path("sealed", mutual.sealed_box, name="sealed"),
+    path("moments", mutual.moments, name="moments"),
+    path("glances", mutual.glance, name="glance"),
+    path("homes/<uuid:home_id>/glance-window", mutual.glance_window, name="glance_window"),
 ]

@@ -52,6 +52,15 @@ def password(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+def receipts(request: HttpRequest) -> HttpResponse:
+    on = request.POST.get("receipts") == "on"
+    accounts.set_receipts(person_of(request), on)
+    messages.success(request, "Receipts are on." if on else "Receipts are off, both ways.")
+    return redirect("web:settings")
+
+
+@login_required
+@require_POST
 @friendly(form="web/settings.html", context=_settings_context)
 def create_token(request: HttpRequest) -> HttpResponse:
     raw = accounts.issue_token(person_of(request), request.POST.get("name", ""))

@@ -20,6 +20,7 @@ from dear.homes.models import Home, Membership
 from dear.letters import boxes
 from dear.web.errors import friendly
 from dear.web.views.common import person_of, rows
+from dear.web.views.places import places_by_home, stranded_rows
 
 WAITING_SHOWN = 10
 
@@ -36,15 +37,17 @@ def _homes_with_members(person):
 def _home_context(request: HttpRequest, **_) -> dict:
     me = person_of(request)
     my_homes = []
-    for home in _homes_with_members(me):
+    found_homes = _homes_with_members(me)
+    places = places_by_home(me, [home.pk for home in found_homes])
+    for home in found_homes:
         people = sorted(
             (m.person for m in home.current if m.person_id != me.pk),
             key=lambda p: (p.display_name.lower(), str(p.pk)),
         )
-        my_homes.append({"home": home, "housemates": people})
+        my_homes.append({"home": home, "housemates": people, "places": places.get(home.pk, [])})
     recent, _ = boxes.page(me, box="inbox", limit=WAITING_SHOWN)
     waiting = [row for row in rows(recent, me) if row.unread]
-    return {"homes": my_homes, "waiting": waiting}
+    return {"homes": my_homes, "waiting": waiting, "stranded": stranded_rows(me)}
 
 
 def home_page(request: HttpRequest) -> HttpResponse:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dear.letters import services as letters
-from dear.letters.access import letter_for_writer
+from dear.letters.access import letter_for_writer, reply_target
 from dear.letters.models import State
 from dear.web.errors import friendly
 from dear.web.views.common import STATE_WORDS, person_of
@@ -34,6 +34,7 @@ def letter(request: HttpRequest, letter_id) -> HttpResponse:
             mine and shown.state == State.SENT and shown.deliver_at and shown.deliver_at > now
         ),
         "discarded": shown.state == State.DISCARDED,
+        "answers": reply_target(me, shown),
     }
     return render(request, "web/letter.html", context)
 

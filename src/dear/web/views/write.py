@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from dear.homes.access import home_for_member, members_of
 from dear.letters import services as letters
-from dear.letters.access import letter_for_reader, letter_for_writer
+from dear.letters.access import letter_for_reader, letter_for_writer, reply_target
 from dear.lib.errors import Invalid, NotFound
 from dear.web.errors import friendly
 from dear.web.views.common import STATE_WORDS, person_of, uuid_or_404
@@ -79,8 +79,10 @@ def _save_posted(request: HttpRequest, letter_id) -> None:
         return
     me = person_of(request)
     letter = letter_for_writer(me, letter_id)
-    if not letter.is_unsent or all(getattr(letter, f) == v for f, v in text.items()):
+    if all(getattr(letter, f) == v for f, v in text.items()):
         return
+    # Even if the letter was sent or discarded elsewhere meanwhile: the words are kept
+    # as a revision and the answer says so, never a false "Saved".
     letters.save_letter(me, letter_id, revision=_posted_revision(request), **text)
 
 
@@ -98,6 +100,7 @@ def edit(request: HttpRequest, letter_id) -> HttpResponse:
     context = {
         "letter": letter,
         "recipients": letter.recipients,
+        "answers": reply_target(me, letter),
         "state": STATE_WORDS[letter.state],
         "undo_seconds": settings.SEND_UNDO_SECONDS,
         "body_limit": settings.LETTER_BODY_LIMIT,
@@ -162,7 +165,8 @@ def _deliver_at(request: HttpRequest) -> datetime | None:
         return when
     try:
         zone = zoneinfo.ZoneInfo(request.POST.get("tz") or settings.TIME_ZONE)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: a name that is a folder of zones ("America") or too long for a path.
         zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     return when.replace(tzinfo=zone)
 

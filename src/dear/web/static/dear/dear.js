@@ -5,7 +5,7 @@
 (function () {
   const SAVE_EVERY_MS = 2000;
   const RETRY_MS = [3000, 6000, 12000, 30000];
-  const KEEPALIVE_LIMIT = 60000; // browsers refuse keepalive bodies over 64 kB
+  const KEEPALIVE_LIMIT = 60000; // bytes: browsers refuse keepalive bodies over 64 kB
 
   function autosave(form) {
     const url = form.dataset.saveUrl;
@@ -46,16 +46,25 @@
         save(false);
       }, wait);
     }
-    function showConflict(keptAs) {
+    function showConflict(keptAs, message) {
       stopped = true;
       say("Not saved");
       conflict.querySelector("[data-conflict-text]").textContent =
+        message ||
         "This letter changed on another device; your text was kept as revision " + keptAs + ".";
       conflict.hidden = false;
+    }
+    function byteSize() {
+      return new Blob(fields.map((f) => f.value)).size;
     }
 
     function save(leaving) {
       if (stopped || submitting || !dirty()) return Promise.resolve();
+      if (inFlight && leaving) {
+        // The page is going away: the words typed since that save began go now, beside
+        // it. If they arrive second they are kept as a revision of their own.
+        return send(true);
+      }
       if (inFlight) {
         schedule(SAVE_EVERY_MS);
         return inFlight;
@@ -75,7 +84,7 @@
         credentials: "same-origin",
         headers: { Accept: "application/json" },
       };
-      if (leaving && fields[1].value.length < KEEPALIVE_LIMIT) options.keepalive = true;
+      if (leaving && byteSize() < KEEPALIVE_LIMIT) options.keepalive = true;
       lastStart = Date.now();
       say("Saving…");
       try {
@@ -87,7 +96,7 @@
           failures = 0;
           say(dirty() ? "Saving…" : "Saved");
         } else if (response.status === 409 && answer.kept_as) {
-          showConflict(answer.kept_as);
+          showConflict(answer.kept_as, answer.error && answer.error.message);
         } else if (response.status < 500 && response.status !== 429) {
           // The same text would fail again: say why, and wait for the next change.
           saved = sending;

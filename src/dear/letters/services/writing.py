@@ -1,12 +1,6 @@
-"""The life of a letter: write, save, crumple, keep, discard, restore, send, withdraw, read.
-
-The only code that changes letters. Rules 1, 5, 6 and 7 of DESIGN.md live here; what a
-person may see is decided in ``access.py`` and ``Letter.objects.visible_to``.
-"""
+"""Writing a letter: the page, every save kept as a revision (rules 6 and 7)."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -14,12 +8,11 @@ from django.utils import timezone
 
 from dear.homes.access import home_for_member, members_of
 from dear.letters.access import letter_for_reader, letter_for_writer
-from dear.letters.models import UNSENT, Delivery, Letter, Revision, State
+from dear.letters.models import UNSENT, Delivery, Letter, Revision
 from dear.lib.errors import Conflict, Invalid, StaleRevision, TooLarge
 
 TEXT_FIELDS = ("salutation", "body", "closing")
 LINE_LIMIT = 200
-MAX_AHEAD = timedelta(days=3653)
 
 
 def salutation_for(people) -> str:
@@ -29,7 +22,14 @@ def salutation_for(people) -> str:
     return f"Dear {', '.join(names[:-1])} and {names[-1]},"
 
 
+def _lines(text: str | None) -> str | None:
+    """One line ending, whichever face the text came through."""
+    return None if text is None else text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def check_text(salutation: str | None, body: str | None, closing: str | None) -> None:
+    if any("\x00" in value for value in (salutation, body, closing) if value is not None):
+        raise Invalid("A letter cannot hold the NUL character.")
     if body is not None and len(body) > settings.LETTER_BODY_LIMIT:
         raise TooLarge(
             f"A letter holds at most {settings.LETTER_BODY_LIMIT:,} characters; "
@@ -101,7 +101,7 @@ def create_letter(
         salutation = salutation_for(people)
     if closing is None:
         closing = writer.display_name
-    body = body or ""
+    salutation, body, closing = _lines(salutation), _lines(body or ""), _lines(closing)
     check_text(salutation, body, closing)
     now = timezone.now()
     letter = Letter.objects.create(
@@ -130,45 +130,51 @@ def save_letter(
     closing: str | None = None,
     to=None,
 ) -> Letter:
-    """Save a page. Against a stale revision the text is kept as a revision of its own and
-    StaleRevision (409) is raised; nothing else changes (rule 7)."""
+    """Save a page. A save that cannot land — against a stale revision, or on a letter sent
+    or discarded from another device meanwhile — keeps its text as a revision of its own
+    and raises StaleRevision (409); the letter itself does not change (rules 5, 6, 7)."""
+    salutation, body, closing = (_lines(value) for value in (salutation, body, closing))
     check_text(salutation, body, closing)
     stale = None
     with transaction.atomic():
         letter = letter_for_writer(writer, letter_id, for_update=True)
-        _require_unsent(letter, "edited")
-        people = _recipients(writer, letter.home, to) if to is not None else None
         incoming = {"salutation": salutation, "body": body, "closing": closing}
+        page = {f: getattr(letter, f) if incoming[f] is None else incoming[f] for f in TEXT_FIELDS}
+        unchanged = all(page[f] == getattr(letter, f) for f in TEXT_FIELDS)
         now = timezone.now()
-        if revision != letter.revision:
-            page = {
-                f: incoming[f] if incoming[f] is not None else getattr(letter, f)
-                for f in TEXT_FIELDS
-            }
+        if letter.state not in UNSENT or revision != letter.revision:
+            if unchanged and letter.state in UNSENT and to is None:
+                # A retry of a save that already landed: nothing is lost, nothing to keep.
+                return letter_for_writer(writer, letter.pk)
+            if unchanged:
+                raise Conflict(f"A {letter.state} letter cannot be edited.")
             last = letter.revisions.order_by("-number").values_list("number", flat=True).first()
             kept = Revision.objects.create(
                 letter=letter, number=(last or 0) + 1, saved_at=now, conflict=True, **page
             )
-            stale = (letter.revision, kept.number)
+            stale = (letter, kept.number)
         else:
-            changed = False
-            for field in TEXT_FIELDS:
-                if incoming[field] is not None and incoming[field] != getattr(letter, field):
-                    setattr(letter, field, incoming[field])
-                    changed = True
+            people = _recipients(writer, letter.home, to) if to is not None else None
             if people is not None:
                 _set_recipients(letter, people)
-            if changed:
+            if not unchanged:
+                for field in TEXT_FIELDS:
+                    setattr(letter, field, page[field])
                 letter.revision = _add_revision(letter, now).number
                 letter.updated_at = now
                 letter.save(update_fields=[*TEXT_FIELDS, "revision", "updated_at"])
     if stale:
         # Raised outside the transaction so the kept text is committed, not rolled back.
+        current, kept_as = stale
+        why = (
+            f"This letter changed elsewhere (now revision {current.revision})."
+            if current.state in UNSENT
+            else f"This letter is {current.state} now and cannot change."
+        )
         raise StaleRevision(
-            f"This letter changed elsewhere (now revision {stale[0]}). "
-            f"Your text was kept as revision {stale[1]}.",
-            current_revision=stale[0],
-            kept_as=stale[1],
+            f"{why} Your text was kept as revision {kept_as}.",
+            current_revision=current.revision,
+            kept_as=kept_as,
         )
     return letter_for_writer(writer, letter.pk)
 
@@ -203,102 +209,4 @@ def restore_revision(writer, letter_id, number: int) -> Letter:
     letter.revision = _add_revision(letter, now).number
     letter.updated_at = now
     letter.save(update_fields=[*TEXT_FIELDS, "revision", "updated_at"])
-    return letter
-
-
-def _move(writer, letter_id, *, allowed, to_state, doing: str) -> Letter:
-    with transaction.atomic():
-        letter = letter_for_writer(writer, letter_id, for_update=True)
-        if letter.state not in allowed:
-            raise Conflict(f"A {letter.state} letter cannot be {doing}.")
-        if to_state == State.DISCARDED:
-            letter.state_before_discard = letter.state
-        letter.state = to_state
-        letter.updated_at = timezone.now()
-        letter.save(update_fields=["state", "state_before_discard", "updated_at"])
-        return letter
-
-
-def keep(writer, letter_id) -> Letter:
-    return _move(writer, letter_id, allowed=(State.DRAFT,), to_state=State.KEPT, doing="kept")
-
-
-def discard(writer, letter_id) -> Letter:
-    return _move(writer, letter_id, allowed=UNSENT, to_state=State.DISCARDED, doing="discarded")
-
-
-@transaction.atomic
-def restore(writer, letter_id) -> Letter:
-    letter = letter_for_writer(writer, letter_id, for_update=True)
-    if letter.state != State.DISCARDED:
-        raise Conflict(f"Only a letter in the basket can be restored; this one is {letter.state}.")
-    letter.state = letter.state_before_discard or State.DRAFT
-    letter.state_before_discard = ""
-    letter.updated_at = timezone.now()
-    letter.save(update_fields=["state", "state_before_discard", "updated_at"])
-    return letter
-
-
-@transaction.atomic
-def empty_basket(writer) -> int:
-    """Delete, for good, what the writer put in the basket. The only way words are lost."""
-    # delete() counts the revisions and deliveries it cascades to; the answer is letters.
-    _, by_model = Letter.objects.filter(writer=writer, state=State.DISCARDED).delete()
-    return by_model.get(Letter._meta.label, 0)
-
-
-@transaction.atomic
-def send(writer, letter_id, *, deliver_at=None) -> Letter:
-    letter = letter_for_writer(writer, letter_id, for_update=True)
-    if letter.state not in UNSENT:
-        raise Conflict(f"A {letter.state} letter cannot be sent.")
-    if not letter.body.strip():
-        raise Invalid("Write something before you send it.")
-    people = letter.recipients
-    current = {person.pk for person in members_of(letter.home)}
-    if not people or any(person.pk not in current for person in people):
-        raise Invalid("Everyone a letter is to must still be a member of its home.")
-    now = timezone.now()
-    if deliver_at is None:
-        deliver_at = now + timedelta(seconds=settings.SEND_UNDO_SECONDS)
-    elif timezone.is_naive(deliver_at):
-        raise Invalid("Give the delivery time with its time zone.")
-    elif deliver_at <= now:
-        raise Invalid("Choose a delivery time in the future.")
-    elif deliver_at > now + MAX_AHEAD:
-        raise Invalid("A letter can wait at most ten years.")
-    letter.state = State.SENT
-    letter.sent_at = now
-    letter.deliver_at = deliver_at
-    letter.updated_at = now
-    letter.save(update_fields=["state", "sent_at", "deliver_at", "updated_at"])
-    letter.deliveries.update(delivered_at=deliver_at, found_at=None, read_at=None)
-    return letter
-
-
-@transaction.atomic
-def withdraw(writer, letter_id) -> Letter:
-    """Take back a letter not yet delivered: it goes to the drawer (rule 5)."""
-    letter = letter_for_writer(writer, letter_id, for_update=True)
-    if letter.state != State.SENT:
-        raise Conflict(f"Only a sent letter can be withdrawn; this one is {letter.state}.")
-    if letter.deliver_at is None or letter.deliver_at <= timezone.now():
-        raise Conflict("This letter has already been delivered; it cannot be withdrawn.")
-    letter.state = State.KEPT
-    letter.sent_at = None
-    letter.deliver_at = None
-    letter.updated_at = timezone.now()
-    letter.save(update_fields=["state", "sent_at", "deliver_at", "updated_at"])
-    letter.deliveries.update(delivered_at=None)
-    return letter
-
-
-def mark_read(person, letter_id) -> Letter:
-    """Opening a letter marks it read for its reader; the writer opening it changes nothing."""
-    letter = letter_for_reader(person, letter_id)
-    if letter.writer_id != person.pk:
-        Delivery.objects.filter(letter=letter, recipient=person, read_at__isnull=True).update(
-            read_at=timezone.now()
-        )
-        letter = letter_for_reader(person, letter_id)
     return letter

@@ -1,0 +1,183 @@
+"""Where a letter goes: drawer, basket, sent, sealed, withdrawn, read (rules 1, 3, 5)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from dear.homes.access import members_of
+from dear.letters import notes
+from dear.letters.access import letter_for_reader, letter_for_writer
+from dear.letters.models import UNSENT, Delivery, Letter, State
+from dear.lib.errors import Conflict, Invalid
+from dear.mutual.locks import lock_pair
+
+MAX_AHEAD = timedelta(days=3653)  # ten years, leap days included
+WITHDRAW_MARGIN = timedelta(seconds=1)
+
+
+def _move(writer, letter_id, *, allowed, to_state, doing: str) -> Letter:
+    with transaction.atomic():
+        letter = letter_for_writer(writer, letter_id, for_update=True)
+        if letter.state not in allowed:
+            raise Conflict(f"A {letter.state} letter cannot be {doing}.")
+        if to_state == State.DISCARDED:
+            letter.state_before_discard = letter.state
+        letter.state = to_state
+        letter.updated_at = timezone.now()
+        letter.save(update_fields=["state", "state_before_discard", "updated_at"])
+        return letter
+
+
+def keep(writer, letter_id) -> Letter:
+    return _move(writer, letter_id, allowed=(State.DRAFT,), to_state=State.KEPT, doing="kept")
+
+
+def discard(writer, letter_id) -> Letter:
+    return _move(writer, letter_id, allowed=UNSENT, to_state=State.DISCARDED, doing="discarded")
+
+
+@transaction.atomic
+def restore(writer, letter_id) -> Letter:
+    letter = letter_for_writer(writer, letter_id, for_update=True)
+    if letter.state != State.DISCARDED:
+        raise Conflict(f"Only a letter in the basket can be restored; this one is {letter.state}.")
+    letter.state = letter.state_before_discard or State.DRAFT
+    letter.state_before_discard = ""
+    letter.updated_at = timezone.now()
+    letter.save(update_fields=["state", "state_before_discard", "updated_at"])
+    return letter
+
+
+@transaction.atomic
+def empty_basket(writer) -> int:
+    """Delete, for good, what the writer put in the basket. The only way words are lost."""
+    # delete() counts the revisions and deliveries it cascades to; the answer is letters.
+    _, by_model = Letter.objects.filter(writer=writer, state=State.DISCARDED).delete()
+    return by_model.get(Letter._meta.label, 0)
+
+
+@transaction.atomic
+def send(writer, letter_id, *, deliver_at=None, place=None, hint: bool = False) -> Letter:
+    """Send a letter; with ``place``, leave it there as a note (see ``notes.py``)."""
+    letter = letter_for_writer(writer, letter_id, for_update=True)
+    if letter.state not in UNSENT:
+        raise Conflict(f"A {letter.state} letter cannot be sent.")
+    if not letter.body.strip():
+        raise Invalid("Write something before you send it.")
+    people = letter.recipients
+    current = {person.pk for person in members_of(letter.home)}
+    if not people or any(person.pk not in current for person in people):
+        raise Invalid("Everyone a letter is to must still be a member of its home.")
+    now = timezone.now()
+    if deliver_at is None:
+        deliver_at = now + timedelta(seconds=settings.SEND_UNDO_SECONDS)
+    elif timezone.is_naive(deliver_at):
+        raise Invalid("Give the delivery time with its time zone.")
+    elif deliver_at <= now:
+        raise Invalid("Choose a delivery time in the future.")
+    elif deliver_at > now + MAX_AHEAD:
+        raise Invalid("A letter can wait at most ten years.")
+    if hint and place is None:
+        raise Invalid("A hint goes with a place: choose where to leave the note.")
+    letter.place = notes.place_for_note(writer, letter, place) if place is not None else None
+    letter.hint = bool(hint)
+    letter.state = State.SENT
+    letter.sent_at = now
+    letter.deliver_at = deliver_at
+    letter.updated_at = now
+    letter.save(update_fields=["state", "sent_at", "deliver_at", "updated_at", "place", "hint"])
+    letter.deliveries.update(delivered_at=deliver_at, found_at=None, read_at=None)
+    return letter
+
+
+def sole_recipient(letter: Letter):
+    """The one person a letter to be sealed is for: sealing pairs two people, not more."""
+    people = letter.recipients
+    if len(people) != 1:
+        raise Invalid("A sealed letter is to one person; this one is to several.")
+    return people[0]
+
+
+def seal(writer, letter_id, recipient, *, blind: bool, now) -> Letter:
+    """Seal an unsent letter to ``recipient``. Call only from ``dear.mutual.services.seal``,
+    inside its transaction and holding the pair lock: it is what pairs letters up."""
+    letter = letter_for_writer(writer, letter_id, for_update=True)
+    if letter.state not in UNSENT:
+        raise Conflict(f"A {letter.state} letter cannot be sealed.")
+    if sole_recipient(letter).pk != recipient.pk:
+        raise Conflict("This letter changed while it was being sealed. Try again.")
+    if not letter.body.strip():
+        raise Invalid("Write something before you seal it.")
+    if not members_of(letter.home).filter(pk=recipient.pk).exists():
+        raise Invalid("Everyone a letter is to must still be a member of its home.")
+    letter.state = State.SEALED
+    letter.blind = blind
+    letter.sent_at = now
+    letter.deliver_at = None
+    letter.updated_at = now
+    letter.save(update_fields=["state", "blind", "sent_at", "deliver_at", "updated_at"])
+    letter.deliveries.update(delivered_at=None, found_at=None, read_at=None)
+    return letter
+
+
+def open_sealed(letter_ids, now) -> None:
+    """Open sealed letters together: each reaches its reader now, and is paper from now on."""
+    Letter.objects.filter(pk__in=letter_ids, state=State.SEALED).update(
+        opened_at=now, deliver_at=now, updated_at=now
+    )
+    Delivery.objects.filter(letter__in=letter_ids).update(delivered_at=now)
+
+
+@transaction.atomic
+def withdraw(writer, letter_id) -> Letter:
+    """Take back a letter not yet delivered, or a sealed one not yet opened: it goes to the
+    drawer (rule 5)."""
+    letter = letter_for_writer(writer, letter_id)
+    locked = None
+    if letter.state == State.SEALED:
+        # The pair lock before the row lock, as sealing takes them: a withdrawal and the
+        # other person's seal are one after the other, so a letter never opens half-taken.
+        locked = sole_recipient(letter)
+        lock_pair(writer, locked)
+    letter = letter_for_writer(writer, letter_id, for_update=True)
+    if letter.state == State.SEALED:
+        if locked is None or sole_recipient(letter).pk != locked.pk:
+            raise Conflict("This letter changed a moment ago. Try again.")
+        if letter.opened_at is not None:
+            raise Conflict("This sealed letter has opened; it cannot be withdrawn.")
+        letter.state = State.KEPT
+        letter.blind = False
+        letter.sent_at = None
+        letter.updated_at = timezone.now()
+        letter.save(update_fields=["state", "blind", "sent_at", "updated_at"])
+        return letter
+    if letter.state != State.SENT:
+        raise Conflict(
+            f"Only a sent or sealed letter can be withdrawn; this one is {letter.state}."
+        )
+    # A second's margin: a withdrawal that commits just after the delivery time must not
+    # take back a letter its reader has already opened.
+    if letter.deliver_at is None or letter.deliver_at <= timezone.now() + WITHDRAW_MARGIN:
+        raise Conflict("This letter has already been delivered; it cannot be withdrawn.")
+    letter.state = State.KEPT
+    letter.sent_at = None
+    letter.deliver_at = None
+    letter.updated_at = timezone.now()
+    letter.save(update_fields=["state", "sent_at", "deliver_at", "updated_at"])
+    letter.deliveries.update(delivered_at=None, found_at=None, read_at=None)
+    return letter
+
+
+def mark_read(person, letter_id) -> Letter:
+    """Opening a letter marks it read for its reader; the writer opening it changes nothing."""
+    letter = letter_for_reader(person, letter_id)
+    if letter.writer_id != person.pk:
+        Delivery.objects.filter(letter=letter, recipient=person, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        letter = letter_for_reader(person, letter_id)
+    return letter

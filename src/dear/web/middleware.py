@@ -1,0 +1,52 @@
+"""Two guards every request passes through."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+
+NUL = "\x00"
+NUL_MESSAGE = "The request holds a NUL character, which nothing in Dear can store."
+
+
+def _holds_nul(request: HttpRequest) -> bool:
+    if NUL in request.path:
+        return True
+    for data in (request.GET, request.POST):
+        for values in data.lists():
+            if any(NUL in value for value in values[1]) or NUL in values[0]:
+                return True
+    return False
+
+
+def refuse_nul(get_response):
+    """A NUL byte is never text a person meant; PostgreSQL cannot store one. Refuse it at
+    the door with a 400 rather than fail deep inside a save."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if _holds_nul(request):
+            if request.path.startswith("/api/"):
+                body = {"error": {"code": "bad_request", "message": NUL_MESSAGE}}
+                return JsonResponse(body, status=400)
+            context = {"status": 400, "heading": "That did not work", "message": NUL_MESSAGE}
+            return render(request, "web/error.html", context, status=400)
+        return get_response(request)
+
+    return middleware
+
+
+def private_pages(get_response):
+    """Pages shown to someone logged in hold their letters: no cache may keep them, so the
+    Back button on a shared family laptop shows nothing after logging out."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+            response.headers["Cache-Control"] += ", private"
+            patch_vary_headers(response, ["Cookie"])
+        return response
+
+    return middleware
