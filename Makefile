@@ -7,8 +7,10 @@ BIN := $(VENV)/bin
 # e.g. make run SERVE_ARGS="--host 0.0.0.0" · make test PYTEST_ARGS="-x tests/cli"
 SERVE_ARGS ?=
 PYTEST_ARGS ?=
+# e.g. make bench BENCH_ARGS="--quick" · make bench BENCH_ARGS="--db sqlite --parts workloads"
+BENCH_ARGS ?=
 
-.PHONY: run test lint
+.PHONY: run test lint bench
 
 run: $(VENV)/.installed-run
 	$(BIN)/dear serve $(SERVE_ARGS)
@@ -23,6 +25,14 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 
+# Load against a real `dear serve` with wrk (installed from Debian if missing); about
+# 20–25 minutes in full. Figures, plot and summary land in bench/results/ (bench/README.md).
+bench: $(VENV)/.installed-bench
+	@command -v wrk >/dev/null || { \
+	    if [ "$$(id -u)" -eq 0 ]; then apt-get install -y -qq wrk || { apt-get update -qq && apt-get install -y -qq wrk; }; \
+	    else sudo apt-get install -y -qq wrk || { sudo apt-get update -qq && sudo apt-get install -y -qq wrk; }; fi; }
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
@@ -32,4 +42,8 @@ $(VENV)/.installed-run: requirements.txt pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: requirements-test.txt requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt -e .
+	touch $@
+
+$(VENV)/.installed-bench: requirements-bench.txt requirements.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt -e .
 	touch $@

@@ -23,8 +23,11 @@ def serve(
         str, typer.Option(help="IP address to listen on; 0.0.0.0 for every network.")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
-    threads: Annotated[int, typer.Option(min=1, help="Request threads per worker.")] = 4,
+    # Measured on 2 cores (bench/README.md): one process per core, one request thread
+    # each. Python's lock lets one thread of a process run at a time, so more threads
+    # only queue; and fewer concurrent SQLite writers wait less on its lock.
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 2,
+    threads: Annotated[int, typer.Option(min=1, help="Request threads per worker.")] = 1,
 ) -> None:
     """Make the data dir, apply migrations and serve Dear until stopped (Ctrl-C or SIGTERM)."""
     address = _parse_address(host)
