@@ -25,7 +25,7 @@ def _queries(client, path: str) -> int:
 PAGES = {
     "/": 9,  # + the homes' places, + notes left at archived places, + sealed for me
     "/inbox": 4,
-    "/with/{rory}": 6,
+    "/with/{rory}": 8,  # each direction walks its writer's own index: 2 × (letters + 2 prefetches)
 }
 
 

@@ -3,10 +3,10 @@ the correspondence with one person. Each is one indexed query, paged by keyset c
 
 from __future__ import annotations
 
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from dear.letters.models import Letter, State
+from dear.letters.models import Delivery, Letter, State
 from dear.lib import cursor as cursors
 from dear.lib.errors import Invalid
 
@@ -39,14 +39,38 @@ def _box(person, box: str, now):
     raise Invalid(f"There is no box called {box!r}; choose one of {', '.join(BOXES)}.")
 
 
-def _between(person, other, now):
-    """Every letter between two people, the oldest first: what each sent the other."""
+def _between(person, other, now) -> list:
+    """Every letter between two people, the oldest first: what each sent the other.
+
+    Two queries, one per writer, each walking that writer's letters in time order on
+    their own index; the pages merge here. A long correspondence costs what a short one
+    does, where one query over both writers would sort every letter they ever wrote.
+    """
     to_them = Letter.objects.filter(
-        writer=person, state__in=(State.SENT, State.SEALED), deliveries__recipient=other
+        Exists(Delivery.objects.filter(letter=OuterRef("pk"), recipient=other)),
+        writer=person,
+        state__in=(State.SENT, State.SEALED),
     )
-    from_them = Letter.objects.received_by(person, now).filter(writer=other)
-    ids = to_them.values("pk").union(from_them.values("pk"))
-    return Letter.objects.filter(pk__in=ids), "sent_at", False
+    reached_me = Letter.objects.received_by(person, now).filter(pk=OuterRef("pk"))
+    from_them = Letter.objects.filter(Exists(reached_me), writer=other)
+    return [to_them, from_them]
+
+
+def _keyset(queryset, field: str, newest_first: bool, cursor: str | None):
+    if not cursor:
+        return queryset
+    try:
+        when, ident = cursors.decode(cursor)
+    except cursors.BadCursor as exc:
+        raise Invalid(str(exc)) from None
+    if newest_first:
+        return queryset.filter(Q(**{f"{field}__lt": when}) | Q(**{field: when, "pk__lt": ident}))
+    return queryset.filter(Q(**{f"{field}__gt": when}) | Q(**{field: when, "pk__gt": ident}))
+
+
+def _first(queryset, field: str, newest_first: bool, count: int) -> list:
+    order = [F(field).desc(), F("pk").desc()] if newest_first else [F(field).asc(), F("pk").asc()]
+    return list(queryset.with_people().order_by(*order)[:count])
 
 
 def page(
@@ -61,7 +85,17 @@ def page(
     """One page of a box: (letters, cursor for the next page or None)."""
     now = now or timezone.now()
     if box is None and with_person is not None:
-        queryset, field, newest_first = _between(person, with_person, now)
+        field, newest_first = "sent_at", False
+        letters = sorted(
+            (
+                letter
+                for branch in _between(person, with_person, now)
+                for letter in _first(
+                    _keyset(branch, field, newest_first, cursor), field, newest_first, limit + 1
+                )
+            ),
+            key=lambda letter: (letter.sent_at, letter.pk),
+        )
     else:
         queryset, field, newest_first = _box(person, box or "inbox", now)
         if with_person is not None:
@@ -74,16 +108,9 @@ def page(
                 )
             else:
                 queryset = queryset.filter(deliveries__recipient=with_person)
-    if cursor:
-        try:
-            when, ident = cursors.decode(cursor)
-        except cursors.BadCursor as exc:
-            raise Invalid(str(exc)) from None
-        after = Q(**{f"{field}__lt": when}) | Q(**{field: when, "pk__lt": ident})
-        before = Q(**{f"{field}__gt": when}) | Q(**{field: when, "pk__gt": ident})
-        queryset = queryset.filter(after if newest_first else before)
-    order = [F(field).desc(), F("pk").desc()] if newest_first else [F(field).asc(), F("pk").asc()]
-    letters = list(queryset.with_people().order_by(*order)[: limit + 1])
+        letters = _first(
+            _keyset(queryset, field, newest_first, cursor), field, newest_first, limit + 1
+        )
     next_cursor = None
     if len(letters) > limit:
         letters = letters[:limit]

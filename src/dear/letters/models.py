@@ -42,11 +42,11 @@ class LetterQuerySet(models.QuerySet["Letter"]):
     def sealed_for(self, person) -> LetterQuerySet:
         """Told-mode sealed letters waiting for ``person``: shown to them as stubs only,
         never through ``visible_to``. A blind one is never here (rule 3)."""
-        return self.filter(
-            state=State.SEALED,
-            opened_at__isnull=True,
-            blind=False,
-            deliveries__recipient=person,
+        # Driven by the partial index of waiting sealed letters (few), not by every
+        # delivery the person ever had (many).
+        addressed = Delivery.objects.filter(letter=OuterRef("pk"), recipient=person)
+        return self.filter(Exists(addressed), state=State.SEALED, opened_at__isnull=True).filter(
+            blind=False
         )
 
     def visible_to(self, person, now=None) -> LetterQuerySet:

@@ -127,13 +127,23 @@ def take_back(writer, letter_id) -> Letter:
     return letter
 
 
-def stranded_notes(writer):
+def stranded_notes(writer) -> list[Letter]:
     """Notes ``writer`` left at places since archived that someone may not have found:
-    each waits for its writer to move it or take it back."""
+    each waits for its writer to move it or take it back. Newest first.
+
+    Found from the archived places of the writer's homes, which are few: asking by
+    writer would walk every letter they ever sent.
+    """
+    archived = Place.objects.filter(
+        archived_at__isnull=False,
+        home__memberships__person=writer,
+        home__memberships__left_at__isnull=True,
+    ).values("pk")
     unknown = Delivery.objects.filter(letter=OuterRef("pk")).filter(unknown_finding(writer))
-    return (
-        Letter.objects.filter(writer=writer, state=State.SENT, place__archived_at__isnull=False)
+    at_archived_places = (
+        Letter.objects.filter(place__in=archived, state=State.SENT)
         .filter(Exists(unknown))
         .with_people()
-        .order_by("-sent_at", "-pk")
     )
+    mine = [note for note in at_archived_places if note.writer_id == writer.pk]
+    return sorted(mine, key=lambda note: (note.sent_at, note.pk), reverse=True)
