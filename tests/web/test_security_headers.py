@@ -154,3 +154,12 @@ def test_a_nul_character_anywhere_is_refused_with_a_clear_400(draft, jess, clien
     assert saved.status_code == 400
     assert draft.revisions.count() == 1
     assert "NUL" in client_of(None).post("/login", {"username": "j\x00"}).content.decode()
+
+
+def test_a_form_body_that_cannot_be_read_is_a_clear_400_in_each_face(db, client_of):
+    anonymous = client_of(None)
+    api = anonymous.post("/api/v1/tokens", data=b"x", content_type="multipart/form-data")
+    assert api.status_code == 400
+    assert api.json()["error"]["code"] == "bad_request"
+    page = anonymous.post("/login", data=b"x", content_type="multipart/form-data")
+    assert page.status_code == 400

@@ -48,8 +48,9 @@ def answers(ok: dict, *statuses: int) -> dict:
     return {**ok, **dict.fromkeys(statuses, ErrorOut)}
 
 
-# An authenticated route may always answer these, beside its own.
-AUTHED = (401,)
+# An authenticated route may always answer these, beside its own: 400 comes from the
+# guard that refuses a NUL in any path or query string (dear.web.middleware).
+AUTHED = (400, 401)
 WITH_BODY = (400, 413, 422)
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from dear.cli import archive, backup
+from dear.cli import account, archive, backup, boxes, clidoc, home, write
 from dear.cli.app import DearApp
 from dear.cli.manage import manage
 from dear.cli.serve import serve
@@ -30,6 +30,20 @@ def main(
 
 
 app.command()(serve)
+app.command(rich_help_panel="Your letters")(account.login)
+app.command(rich_help_panel="Your letters")(account.logout)
+app.command(rich_help_panel="Your letters")(account.whoami)
+app.command(rich_help_panel="Your letters")(write.write)
+app.command(rich_help_panel="Your letters")(write.reply)
+app.command(rich_help_panel="Your letters")(boxes.inbox)
+app.command(rich_help_panel="Your letters")(boxes.read)
+app.command(rich_help_panel="Your letters")(boxes.drafts)
+app.command(rich_help_panel="Your letters")(boxes.drawer)
+app.command(rich_help_panel="Your letters")(boxes.sent)
+app.command(rich_help_panel="Your letters")(home.places)
+app.command(rich_help_panel="Your letters")(home.visit)
+app.command(rich_help_panel="Your letters")(home.glance)
+app.command(rich_help_panel="Your letters")(home.moments)
 app.command()(archive.search)
 app.command()(archive.export)
 app.command(name="import")(archive.import_)
@@ -39,3 +53,4 @@ app.command(
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
     add_help_option=False,
 )(manage)
+app.command(name="cli-docs", hidden=True)(clidoc.cli_docs)

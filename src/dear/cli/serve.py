@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import functools
 import ipaddress
 import socket
 import threading
@@ -11,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from dear.cli import lan
 from dear.cli.app import CommandFailed, err, out
 from dear.cli.django_setup import setup_django
 
@@ -105,6 +107,7 @@ def local_url(address: IPAddress, port: int) -> str:
 
 def _announce_when_listening(address: IPAddress, port: int) -> None:
     """Print the URL once a worker accepts connections: granian binds in the workers."""
+    announce_lan = functools.partial(lan.announce, address, port)
     if address.is_unspecified:
         address = ipaddress.ip_address("::1" if address.version == 6 else "127.0.0.1")
     url = local_url(address, port)
@@ -118,6 +121,7 @@ def _announce_when_listening(address: IPAddress, port: int) -> None:
                 time.sleep(0.05)
                 continue
             out.print(f"[bold]Dear is ready at {url}[/]")
+            announce_lan()
             return
         err.print(f"[red]Nothing answers on port {port} after {READY_WAIT_SECONDS}s.[/]")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
@@ -24,13 +25,19 @@ def refuse_nul(get_response):
     """A NUL byte is never text a person meant; PostgreSQL cannot store one. Refuse it at
     the door with a 400 rather than fail deep inside a save."""
 
+    def refuse(request: HttpRequest, message: str) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return JsonResponse({"error": {"code": "bad_request", "message": message}}, status=400)
+        context = {"status": 400, "heading": "That did not work", "message": message}
+        return render(request, "web/error.html", context, status=400)
+
     def middleware(request: HttpRequest) -> HttpResponse:
-        if _holds_nul(request):
-            if request.path.startswith("/api/"):
-                body = {"error": {"code": "bad_request", "message": NUL_MESSAGE}}
-                return JsonResponse(body, status=400)
-            context = {"status": 400, "heading": "That did not work", "message": NUL_MESSAGE}
-            return render(request, "web/error.html", context, status=400)
+        try:
+            holds_nul = _holds_nul(request)
+        except MultiPartParserError:
+            return refuse(request, "The request body is not a form Dear can read.")
+        if holds_nul:
+            return refuse(request, NUL_MESSAGE)
         return get_response(request)
 
     return middleware
