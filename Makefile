@@ -4,6 +4,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+NODE_CHECKS := tests/browser/node
 # e.g. make run SERVE_ARGS="--host 0.0.0.0" · make test PYTEST_ARGS="-x tests/cli"
 SERVE_ARGS ?=
 PYTEST_ARGS ?=
@@ -16,7 +17,7 @@ run: $(VENV)/.installed-run
 	$(BIN)/dear serve $(SERVE_ARGS)
 
 # A fresh data dir per run, removed afterwards: two runs never share a test database.
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(NODE_CHECKS)/node_modules/.installed
 	@data=$$(mktemp -d -t dear-test-XXXXXX) && trap 'rm -rf "$$data"' EXIT && \
 	    echo "DEAR_DATA_DIR=$$data $(BIN)/pytest $(PYTEST_ARGS)" && \
 	    DEAR_DATA_DIR="$$data" $(BIN)/pytest $(PYTEST_ARGS)
@@ -42,6 +43,11 @@ $(VENV)/.installed-run: requirements.txt pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: requirements-test.txt requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt -e .
+	touch $@
+
+# axe-core and Lighthouse for the browser tests, exactly as package-lock.json pins them.
+$(NODE_CHECKS)/node_modules/.installed: $(NODE_CHECKS)/package.json $(NODE_CHECKS)/package-lock.json
+	npm ci --prefix $(NODE_CHECKS) --no-audit --no-fund --loglevel=error
 	touch $@
 
 $(VENV)/.installed-bench: requirements-bench.txt requirements.txt pyproject.toml | $(BIN)/python

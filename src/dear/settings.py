@@ -166,6 +166,8 @@ STORAGES = {
 # Serve straight from the app's static folders: `dear serve` needs no collectstatic step.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Browsers want the web app manifest under its own type.
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 
 # A 100,000-character letter is at most 600 kB as JSON with escapes, and 1.2 MB as a
 # form of four-byte characters, each %-encoded; bigger is refused (413).
@@ -205,6 +207,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [NONE],
         "form-action": [SELF],

@@ -91,6 +91,8 @@ PAGES = [
     ("get", "/sealed", None, ALL_200),
     ("get", "/moments", None, ALL_200),
     ("get", "/letters/{sealed}", None, _(200, 404, 404, 404)),
+    ("get", "/sw.js", None, _(200, 200, 200, 200, 200)),
+    ("get", "/offline", None, _(200, 200, 200, 200, 200)),
 ]
 
 ACTIONS = [

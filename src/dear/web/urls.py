@@ -1,6 +1,17 @@
 from django.urls import path
 
-from dear.web.views import account, auth, boxes, homes, letters, mutual, places, welcome, write
+from dear.web.views import (
+    account,
+    auth,
+    boxes,
+    homes,
+    letters,
+    mutual,
+    offline,
+    places,
+    welcome,
+    write,
+)
 from dear.web.views import archive as archive_views
 
 app_name = "web"
@@ -8,6 +19,8 @@ app_name = "web"
 urlpatterns = [
     path("", welcome.index, name="home"),
     path("welcome", welcome.welcome, name="welcome"),
+    path("sw.js", offline.worker, name="worker"),
+    path("offline", offline.offline, name="offline"),
     path("login", auth.login, name="login"),
     path("logout", auth.logout, name="logout"),
     path("settings", account.settings_page, name="settings"),

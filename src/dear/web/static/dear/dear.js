@@ -1,4 +1,5 @@
-// Dear: our one script. Autosave for the writing page, local times, and copy buttons.
+// Dear: our one script. Autosave for the writing page (with a copy kept on this device
+// until the server has it), local times, copy buttons, and the offline helper.
 // Every page works without it; this only makes them kinder.
 "use strict";
 
@@ -6,6 +7,77 @@
   const SAVE_EVERY_MS = 2000;
   const RETRY_MS = [3000, 6000, 12000, 30000];
   const KEEPALIVE_LIMIT = 60000; // bytes: browsers refuse keepalive bodies over 64 kB
+
+  // What is typed is kept in this browser until the server acknowledges it, so a crash,
+  // a closed tab or a lost signal never takes a word away.
+  const KEPT_PREFIX = "dear:unsaved:";
+
+  function keptCopy(form) {
+    const key = KEPT_PREFIX + form.dataset.saveUrl;
+    function read() {
+      try {
+        return JSON.parse(localStorage.getItem(key));
+      } catch (err) {
+        return null;
+      }
+    }
+    return {
+      read: read,
+      write(text, revision) {
+        try {
+          const copy = { text: text, revision: revision, at: Date.now() };
+          localStorage.setItem(key, JSON.stringify(copy));
+        } catch (err) {
+          // Storage full or refused: the server copy is all there is.
+        }
+      },
+      // Forget the copy once the server holds it; words typed since then stay kept.
+      forget(joined) {
+        const found = read();
+        if (!found) return;
+        if (joined === undefined || (Array.isArray(found.text) && found.text.join("\u0000") === joined)) {
+          localStorage.removeItem(key);
+        }
+      },
+    };
+  }
+
+  function offerKept(form, fields, kept, current, onRestore) {
+    const revision = form.elements.revision;
+    const found = kept.read();
+    if (!found || !Array.isArray(found.text)) return;
+    if (found.text.join("\u0000") === current) {
+      kept.forget();
+      return;
+    }
+    const offer = document.getElementById("kept-offer");
+    if (!offer) return;
+    const when = offer.querySelector("[data-kept-when]");
+    if (when && found.at) {
+      when.textContent = new Intl.DateTimeFormat(undefined, {
+        dateStyle: "medium",
+        timeStyle: "short",
+      }).format(new Date(found.at));
+    }
+    offer.querySelector("[data-kept-preview]").textContent = found.text[1] || found.text[0] || "";
+    offer.hidden = false;
+    offer.querySelector("[data-kept-restore]").addEventListener("click", () => {
+      fields.forEach((f, i) => {
+        f.value = found.text[i] || "";
+      });
+      // A page kept for offline use may be older than the last save this device made:
+      // the words go back on top of that save, not of the older page. A newer save from
+      // another device still wins, and these words are then kept as a revision (409).
+      if (Number(found.revision) > Number(revision.value)) revision.value = found.revision;
+      offer.hidden = true;
+      onRestore();
+      fields[1].focus();
+    });
+    offer.querySelector("[data-kept-drop]").addEventListener("click", () => {
+      kept.forget();
+      offer.hidden = true;
+    });
+  }
 
   function autosave(form) {
     const url = form.dataset.saveUrl;
@@ -20,6 +92,7 @@
     let failures = 0;
     let stopped = false;
     let submitting = false;
+    const kept = keptCopy(form);
 
     function snapshot() {
       return fields.map((f) => f.value).join("\u0000");
@@ -93,6 +166,7 @@
         if (response.ok) {
           revision.value = answer.revision;
           saved = sending;
+          kept.forget(sending);
           failures = 0;
           say(dirty() ? "Saving…" : "Saved");
         } else if (response.status === 409 && answer.kept_as) {
@@ -111,8 +185,22 @@
       }
     }
 
+    const offer = document.getElementById("kept-offer");
+    function keep() {
+      // Words still on offer are not overwritten until put back or let go.
+      if (offer && !offer.hidden) return;
+      if (dirty()) kept.write(fields.map((f) => f.value), revision.value);
+      else kept.forget(); // typed back to what the server holds
+    }
+    offerKept(form, fields, kept, saved, () => {
+      keep();
+      if (!stopped) say("Saving…");
+      schedule(0);
+    });
+
     form.addEventListener("input", (event) => {
       if (!fields.includes(event.target)) return;
+      keep();
       if (!stopped) say("Saving…");
       // Gather a couple of seconds of typing into one revision.
       schedule(SAVE_EVERY_MS);
@@ -125,6 +213,13 @@
       timer = null;
       save(true);
     }
+    // Back online: try at once rather than at the next retry.
+    window.addEventListener("online", () => {
+      if (stopped || submitting || !dirty()) return;
+      clearTimeout(timer);
+      timer = null;
+      save(false);
+    });
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "hidden") leave();
     });
@@ -185,9 +280,38 @@
     });
   }
 
+  // A letter that has left the drawer can no longer change: no copy of it need stay here.
+  function forgetSent() {
+    document.querySelectorAll("[data-forget-unsaved]").forEach((el) => {
+      try {
+        localStorage.removeItem(KEPT_PREFIX + el.dataset.forgetUnsaved);
+      } catch (err) {
+        // Nothing kept, or storage refused.
+      }
+    });
+  }
+
+  // The service worker keeps the pages already seen (and the static files) for reading
+  // with no network; it lives at the site root so its scope is the whole app.
+  function offline() {
+    const worker = document.body.dataset.worker;
+    if (!worker || !("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.register(worker, { scope: "/" }).catch(() => {});
+    const banner = document.getElementById("offline-banner");
+    if (!banner) return;
+    const show = () => {
+      banner.hidden = navigator.onLine;
+    };
+    window.addEventListener("online", show);
+    window.addEventListener("offline", show);
+    show();
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     const form = document.getElementById("letter-form");
     if (form && form.dataset.saveUrl) autosave(form);
+    forgetSent();
+    offline();
     localTimes();
     timeZoneFields();
     copyButtons();

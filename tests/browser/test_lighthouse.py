@@ -1,0 +1,76 @@
+"""Lighthouse (pinned in tests/browser/node) on its mobile profile, against a real `dear
+serve` and the system Chromium: performance, accessibility and best practices each score
+at least 95 on the home, write, letter and place pages. Reports land in test-artifacts/
+(lighthouse-<page>.json); each run is bounded at 90 seconds."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+
+import pytest
+
+from tests.browser.conftest import CHROMIUM, QUIET_FLAGS
+from tests.browser.story import node_tool, set_up
+
+pytestmark = pytest.mark.browser
+
+CATEGORIES = ("performance", "accessibility", "best-practices")
+LEAST = 95
+PAGES = ("home", "write", "letter", "place")
+RUN_LIMIT = 90  # seconds per page
+
+
+def lighthouse(url: str, cookie: str, report) -> dict[str, int]:
+    command = [
+        "node",
+        str(node_tool("lighthouse/cli/index.js")),
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={report}",
+        f"--only-categories={','.join(CATEGORIES)}",
+        "--max-wait-for-load=30000",
+        "--chrome-flags=" + " ".join(["--headless=new", *QUIET_FLAGS]),
+        "--extra-headers=" + json.dumps({"Cookie": cookie}),
+    ]
+    env = {**os.environ, "CHROME_PATH": CHROMIUM}
+    for _attempt in range(2):
+        done = subprocess.run(command, env=env, timeout=RUN_LIMIT, capture_output=True, text=True)
+        # A trace Chrome failed to record (NO_NAVSTART on a busy machine) is Lighthouse's
+        # own fault, and it asks to be run again; any other failure is ours.
+        if done.returncode == 0 or "Please run Lighthouse again" not in done.stderr:
+            break
+    assert done.returncode == 0, f"lighthouse failed on {url}:\n{done.stderr[-3000:]}"
+    result = json.loads(report.read_text())
+    return {name: round(result["categories"][name]["score"] * 100) for name in CATEGORIES}
+
+
+def scores_of(url: str, cookie: str, report) -> dict[str, int]:
+    """One run; if it falls short, the median of three, as Lighthouse's own guidance on
+    variance advises: a busy machine (the suite runs in parallel) slows a single trace."""
+    first = lighthouse(url, cookie, report)
+    if min(first.values()) >= LEAST:
+        return first
+    runs = [first, lighthouse(url, cookie, report), lighthouse(url, cookie, report)]
+    return {name: statistics.median(run[name] for run in runs) for name in CATEGORIES}
+
+
+def test_lighthouse_scores_the_main_pages_95_or_more(dear_server_factory, chromium, artifacts):
+    server = dear_server_factory(send_undo_seconds=0)
+    home = set_up(server, chromium)
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in home.jess.context.cookies())
+    scores = {
+        name: scores_of(server.url(home.pages[name]), cookie, artifacts / f"lighthouse-{name}.json")
+        for name in PAGES
+    }
+    (artifacts / "lighthouse-scores.json").write_text(json.dumps(scores, indent=2))
+    low = {
+        f"{page} {category}": score
+        for page, found in scores.items()
+        for category, score in found.items()
+        if score < LEAST
+    }
+    assert low == {}, scores
