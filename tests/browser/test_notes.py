@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser import story
 from tests.helpers import PASSWORD
 from tests.qr import decoded
 
@@ -27,20 +28,8 @@ def test_a_hidden_note_at_the_counter_is_found_by_scanning_its_label(
     rory = open_page()
 
     # Jess makes her home and invites Rory, who joins.
-    jess.goto(server.url("/"))
-    jess.get_by_label("Your name").fill("Jess")
-    jess.get_by_label("Username").fill("jess")
-    jess.get_by_label("Password").fill(PASSWORD)
-    jess.get_by_label("Name of your home").fill("The flat")
-    jess.get_by_role("button", name="Create my home").click()
-    jess.get_by_role("button", name="Invite someone to The flat").click()
-    invite_url = jess.get_by_label("Invite link").input_value()
-    rory.goto(invite_url)
-    rory.get_by_label("Your name").fill("Rory")
-    rory.get_by_label("Username").fill("rory")
-    rory.get_by_label("Password").fill(PASSWORD)
-    rory.get_by_role("button", name="Sign up and join").click()
-    expect(rory.get_by_role("button", name="Write to Jess")).to_be_visible()
+    story.sign_up_jess(jess, server)
+    story.invite_rory(jess, rory, server)
 
     # Jess adds the counter as a place of the home.
     jess.goto(server.url("/"))

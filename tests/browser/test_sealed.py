@@ -6,29 +6,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers import PASSWORD
+from tests.browser import story
 
 pytestmark = pytest.mark.browser
 
 HERS = "I never sent the letters I wrote you. I didn't think you'd care."
 HIS = "I never sent mine either. I didn't think you would."
-
-
-def _sign_up_first(page, server):
-    page.goto(server.url("/"))
-    page.get_by_label("Your name").fill("Jess")
-    page.get_by_label("Username").fill("jess")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Name of your home").fill("The flat")
-    page.get_by_role("button", name="Create my home").click()
-
-
-def _join(page, invite_url):
-    page.goto(invite_url)
-    page.get_by_label("Your name").fill("Rory")
-    page.get_by_label("Username").fill("rory")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign up and join").click()
 
 
 def _write_and_seal(page, words: str, how: str, screenshot=None) -> None:
@@ -47,10 +30,8 @@ def test_two_people_seal_letters_to_each_other_and_read_both(
     server = dear_server_factory()
     jess = open_page()
     rory = open_page()
-    _sign_up_first(jess, server)
-    jess.get_by_role("button", name="Invite someone to The flat").click()
-    _join(rory, jess.get_by_label("Invite link").input_value())
-    expect(rory.get_by_role("button", name="Write to Jess")).to_be_visible()
+    story.sign_up_jess(jess, server)
+    story.invite_rory(jess, rory, server)
 
     # Jess writes, and seals it, told.
     jess.goto(server.url("/"))
