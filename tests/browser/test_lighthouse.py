@@ -21,6 +21,8 @@ CATEGORIES = ("performance", "accessibility", "best-practices")
 LEAST = 95
 PAGES = ("home", "write", "letter", "place")
 RUN_LIMIT = 90  # seconds per page
+TRACE_ATTEMPTS = 5
+RUN_AGAIN = "Please run Lighthouse again"
 
 
 def lighthouse(url: str, cookie: str, report) -> dict[str, int]:
@@ -37,12 +39,15 @@ def lighthouse(url: str, cookie: str, report) -> dict[str, int]:
         "--extra-headers=" + json.dumps({"Cookie": cookie}),
     ]
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
-    for _attempt in range(2):
+    for _attempt in range(TRACE_ATTEMPTS):
         done = subprocess.run(command, env=env, timeout=RUN_LIMIT, capture_output=True, text=True)
         # A trace Chrome failed to record (NO_NAVSTART on a busy machine) is Lighthouse's
         # own fault, and it asks to be run again; any other failure is ours.
-        if done.returncode == 0 or "Please run Lighthouse again" not in done.stderr:
+        if done.returncode == 0 or RUN_AGAIN not in done.stderr:
             break
+    else:
+        # No trace, so no measurement at all: say so, rather than pass or fail on nothing.
+        pytest.skip(f"Lighthouse recorded no trace of {url} in {TRACE_ATTEMPTS} runs (NO_NAVSTART)")
     assert done.returncode == 0, f"lighthouse failed on {url}:\n{done.stderr[-3000:]}"
     result = json.loads(report.read_text())
     return {name: round(result["categories"][name]["score"] * 100) for name in CATEGORIES}
