@@ -65,3 +65,16 @@ def other_home(olive):
 def people(jess, rory, sam, olive, home, other_home):
     """Every persona, with both homes set up."""
     return {"jess": jess, "rory": rory, "sam": sam, "olive": olive}
+
+
+@pytest.fixture
+def mailbox(settings):
+    """A real SMTP server on loopback, and Dear configured to send through it."""
+    from tests import mailserver
+
+    box, controller = mailserver.start()
+    settings.EMAIL_URL = box.url
+    settings.DEFAULT_FROM_EMAIL = "Dear <dear@home.test>"
+    settings.PUBLIC_URL = "http://dear.test"
+    yield box
+    controller.stop()

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "dear.letters",
     "dear.archive",
     "dear.mutual",
+    "dear.notify",
     "dear.web",
 ]
 

@@ -1,0 +1,117 @@
+"""What Dear tells people outside the app: emails about letters and moments, and reminders."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from dear.lib.ids import uuid7
+
+
+class EmailChoices(models.Model):
+    """What a person wants emailed. No row means the defaults below."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="email_choices",
+    )
+    # A letter's words travel through mail servers Dear does not control: off unless asked.
+    words = models.BooleanField(default=False)
+    letters = models.BooleanField(default=True)
+    sealed = models.BooleanField(default=True)
+    moments = models.BooleanField(default=True)
+
+
+class Kind(models.TextChoices):
+    LETTER = "letter"  # a letter was delivered to you
+    SEALED = "sealed"  # a sealed pair you are part of opened
+    MOMENT = "moment"  # a glance became a moment
+    REMINDER = "reminder"  # days have passed without a letter between you
+
+
+class Outcome(models.TextChoices):
+    PENDING = "pending"
+    SENT = "sent"
+    # Not sent, and never will be: the letter was withdrawn, the address went, the person
+    # turned this kind off, or the mail server kept refusing.
+    DROPPED = "dropped"
+    FAILED = "failed"
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def due(self, now) -> NotificationQuerySet:
+        """Pending, due, and not held by a live lease of another worker."""
+        return self.filter(outcome=Outcome.PENDING, due_at__lte=now).filter(
+            Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+        )
+
+
+class Notification(models.Model):
+    """One email owed to one person: the outbox. Unique per (recipient, kind, key), so a
+    letter, moment or quiet stretch is told to each person at most once."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # What makes it once-only: the letter's id, the moment's id, or for a reminder the
+    # other person and the start of the quiet stretch.
+    key = models.CharField(max_length=100)
+    letter = models.ForeignKey(
+        "letters.Letter", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    moment = models.ForeignKey(
+        "mutual.Moment", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    about = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Not before: the delivery, the end of the recipient's quiet hours, the next retry.
+    due_at = models.DateTimeField()
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.PENDING)
+    done_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # A worker holds a notification while it talks to the mail server; a dead worker's
+    # lease runs out and another picks the notification up.
+    lease_token = models.CharField(max_length=32, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "kind", "key"], name="notify_once"),
+        ]
+        indexes = [
+            models.Index(fields=["due_at"], name="notify_pending", condition=Q(outcome="pending")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}"
+
+
+class Reminder(models.Model):
+    """``person`` asked to be reminded when ``after_days`` pass without a letter between
+    them and ``other``."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    other = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    after_days = models.PositiveSmallIntegerField(default=7)
+    email = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "other"], name="one_reminder_per_pair"),
+        ]
