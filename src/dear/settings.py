@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dear.web.middleware.reader_clock",
     "dear.web.middleware.refuse_nul",
     "dear.web.middleware.private_pages",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -28,6 +28,8 @@ NEW_HOME = {"name": "Somewhere new"}
 
 ROUTES = [
     row("get", "/me", None, 200, 200, 200, 200),
+    row("patch", "/me", {"time_zone": "Europe/Lisbon"}, 200, 200, 200, 200),
+    row("get", "/letters?box=scheduled", None, 200, 200, 200, 200),
     row("delete", "/tokens/current", None, 204, 204, 204, 204),
     row("post", "/homes", NEW_HOME, 201, 201, 201, 201),
     row("get", "/homes/{home}", None, 200, 200, 200, 404),

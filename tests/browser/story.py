@@ -116,6 +116,7 @@ def set_up(server, chromium) -> Home:
         "labels": f"/homes/{home_id}/labels",
         "inbox": "/inbox",
         "sent": "/sent",
+        "scheduled": "/scheduled",
         "drafts": "/drafts",
         "drawer": "/drawer",
         "basket": "/basket",

@@ -166,12 +166,14 @@ def test_send_without_a_date_waits_the_undo_window(draft, jess, client_of, setti
     )
 
 
-def test_send_on_a_chosen_local_date_in_the_writers_time_zone(draft, jess, client_of):
+def test_send_on_a_chosen_day_and_time_on_the_recipients_clock(draft, jess, rory, client_of):
+    rory.time_zone = "Europe/Paris"
+    rory.save()
     paris = zoneinfo.ZoneInfo("Europe/Paris")
     when = (timezone.now() + timedelta(days=30)).astimezone(paris).replace(second=0, microsecond=0)
     response = client_of(jess).post(
         f"/letters/{draft.pk}/send",
-        {"deliver_at": when.strftime("%Y-%m-%dT%H:%M"), "tz": "Europe/Paris"},
+        {"arrives": "on", "arrives_date": f"{when:%Y-%m-%d}", "arrives_time": f"{when:%H:%M}"},
     )
     assert response.status_code == 302
     draft.refresh_from_db()
@@ -179,7 +181,10 @@ def test_send_on_a_chosen_local_date_in_the_writers_time_zone(draft, jess, clien
 
 
 def test_send_with_a_date_in_the_past_says_why_and_sends_nothing(draft, jess, client_of):
-    response = client_of(jess).post(f"/letters/{draft.pk}/send", {"deliver_at": "2000-01-01T09:30"})
+    response = client_of(jess).post(
+        f"/letters/{draft.pk}/send",
+        {"arrives": "on", "arrives_date": "2000-01-01", "arrives_time": "09:30"},
+    )
     assert response.status_code == 422
     assert b"Choose a delivery time in the future." in response.content
     draft.refresh_from_db()
@@ -200,7 +205,7 @@ def test_withdraw_inside_the_undo_window_puts_the_letter_back_in_the_drawer(
     client.post(f"/letters/{draft.pk}/send")
     page = client.get(f"/letters/{draft.pk}").content.decode()
     assert "Withdraw" in page
-    assert "it arrives at" in page
+    assert "On its way: it arrives" in page and "in a few seconds" in page
     assert client.post(f"/letters/{draft.pk}/withdraw").status_code == 302
     draft.refresh_from_db()
     assert (draft.state, draft.deliver_at) == (State.KEPT, None)
@@ -289,7 +294,7 @@ def test_the_writing_page_carries_what_the_script_needs(draft, jess, client_of):
     assert 'name="csrfmiddlewaretoken"' in html
     for label in ("Crumple this page", "Keep in the drawer", "Discard", "Send"):
         assert f">{label}</button>" in html
-    assert '<label for="deliver_at">Arrives on (optional)</label>' in html
+    assert "<legend>When should it arrive?</legend>" in html
 
 
 def test_a_letter_kept_in_the_drawer_can_be_sent_from_its_page(home, jess, rory, client_of):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -15,10 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from dear.accounts.models import ApiToken, LoginFailure, Person, hash_token
+from dear.lib import times
 from dear.lib.errors import Forbidden, Invalid, NotFound, RateLimited, Unauthorized
 
 TOKEN_PREFIX = "dear_"
 WRONG_LOGIN = "Wrong username or password."
+CLOCK_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 
 
 def _clean_display_name(display_name: str) -> str:
@@ -190,3 +193,53 @@ def set_receipts(person: Person, on: bool) -> Person:
     person.receipts = on
     person.save(update_fields=["receipts", "receipts_since"])
     return person
+
+
+def _clock_time(value: str, what: str) -> time:
+    value = (value or "").strip()
+    if not CLOCK_TIME.fullmatch(value):
+        raise Invalid(f"Give {what} as hours and minutes on a 24-hour clock, like 22:00.")
+    return time.fromisoformat(value)
+
+
+def set_time(
+    person: Person,
+    *,
+    time_zone: str | None = None,
+    quiet_from: str | None = None,
+    quiet_until: str | None = None,
+) -> Person:
+    """A person's clock: their time zone ("" for not known) and quiet hours ("HH:MM").
+    Everything is checked before anything is stored."""
+    changed = {}
+    if time_zone is not None:
+        name = time_zone.strip()
+        if name and not times.is_zone_name(name):
+            raise Invalid(
+                f"{name[:64]!r} is not a time zone Dear knows; "
+                'choose one such as "Europe/Lisbon" or "America/New_York".'
+            )
+        changed["time_zone"] = name
+    if quiet_from is not None:
+        changed["quiet_from"] = _clock_time(quiet_from, "the start of your quiet hours")
+    if quiet_until is not None:
+        changed["quiet_until"] = _clock_time(quiet_until, "the end of your quiet hours")
+    for field, value in changed.items():
+        setattr(person, field, value)
+    if changed:
+        person.save(update_fields=list(changed))
+    return person
+
+
+def adopt_device_zone(person: Person, name: str) -> bool:
+    """A browser of theirs said which zone it is in: keep it, unless they already have
+    one (chosen, or told by another device first). Answers whether it was kept."""
+    name = (name or "").strip()
+    if not times.is_zone_name(name):
+        return False
+    # One UPDATE guarded by the blank: two tabs racing, or a choice made meanwhile in
+    # settings, are never overwritten.
+    kept = Person.objects.filter(pk=person.pk, time_zone="").update(time_zone=name) == 1
+    if kept:
+        person.time_zone = name
+    return kept

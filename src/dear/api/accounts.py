@@ -13,6 +13,7 @@ from dear.api.schemas import (
     AUTHED,
     WITH_BODY,
     MeOut,
+    MePatch,
     SignupIn,
     SignupOut,
     TokenIn,
@@ -57,11 +58,28 @@ def revoke_current_token(request: HttpRequest):
     return Status(204, None)
 
 
-@router.get("/me", response=answers({200: MeOut}, *AUTHED))
-def me(request: HttpRequest):
-    someone = person_of(request)
+def _me(someone) -> dict:
     homes = Home.objects.of_member(someone).order_by("created_at", "id")
     return {
         **present.person(someone),
         "homes": [{"id": home.pk, "name": home.name} for home in homes],
+        **present.clock(someone),
     }
+
+
+@router.get("/me", response=answers({200: MeOut}, *AUTHED))
+def me(request: HttpRequest):
+    return _me(person_of(request))
+
+
+@router.patch("/me", response=answers({200: MeOut}, *AUTHED, *WITH_BODY))
+def change_me(request: HttpRequest, payload: MePatch):
+    """My time zone and quiet hours: what is left out stays as it was. An unknown zone or
+    a time not written "HH:MM" answers 422 and changes nothing."""
+    someone = accounts.set_time(
+        person_of(request),
+        time_zone=payload.time_zone,
+        quiet_from=payload.quiet_from,
+        quiet_until=payload.quiet_until,
+    )
+    return _me(someone)

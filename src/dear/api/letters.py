@@ -146,13 +146,16 @@ def restore(request: HttpRequest, letter_id: str):
     by_alias=True,
 )
 def send(request: HttpRequest, letter_id: str, payload: SendIn | None = None):
-    """Send now (delivered after the undo window) or at `deliver_at`; with `place`, leave
-    it there as a note: its recipients see it once they open that place."""
+    """Send now (delivered after the undo window), at `deliver_at`, at `arrives_on` on the
+    recipient's clock, or with `morning` at their next 08:00; with `place`, leave it there
+    as a note: its recipients see it once they open that place."""
     payload = payload or SendIn()
     letter = letters.send(
         person_of(request),
         letter_id,
         deliver_at=payload.deliver_at,
+        arrives_on=payload.arrives_on,
+        morning=payload.morning,
         place=payload.place,
         hint=payload.hint,
     )

@@ -16,6 +16,15 @@ def person(someone) -> dict:
     return {"id": someone.pk, "username": someone.username, "display_name": someone.display_name}
 
 
+def clock(someone) -> dict:
+    """A person's own clock, for themselves only: their zone and quiet hours."""
+    return {
+        "time_zone": someone.time_zone,
+        "quiet_from": someone.quiet_from.strftime("%H:%M"),
+        "quiet_until": someone.quiet_until.strftime("%H:%M"),
+    }
+
+
 def person_ref(someone) -> dict:
     return {"id": someone.pk, "display_name": someone.display_name}
 

@@ -76,6 +76,15 @@ class HomeRef(Schema):
 
 class MeOut(PersonOut):
     homes: list[HomeRef]
+    time_zone: str = Field(description='An IANA name, "" while not known (UTC meanwhile).')
+    quiet_from: str = Field(description='"HH:MM": emails about letters wait from then…')
+    quiet_until: str = Field(description="…until then, on my clock.")
+
+
+class MePatch(Schema):
+    time_zone: Text | None = Field(None, description='An IANA name such as "Europe/Lisbon".')
+    quiet_from: Text | None = Field(None, description='"HH:MM"; equal to quiet_until: none.')
+    quiet_until: Text | None = Field(None, description='"HH:MM".')
 
 
 class SignupIn(Schema):
@@ -162,6 +171,15 @@ class SendIn(Schema):
     deliver_at: datetime | None = Field(
         None, description="When it arrives (with a time zone). Default: after the undo window."
     )
+    arrives_on: datetime | None = Field(
+        None,
+        description="When it arrives, as a date and time on the recipient's clock, without a "
+        'zone: "2027-03-28T08:30". Read on the recipients\' zone when they all share one, '
+        "otherwise on mine. Give at most one of deliver_at, arrives_on and morning.",
+    )
+    morning: bool = Field(
+        False, description="Arrive at the next 08:00 on the clock arrives_on is read on."
+    )
     place: UUID | None = Field(
         None, description="Leave it at this place of its home, as a note, instead of sending."
     )
@@ -221,7 +239,12 @@ class LetterPage(Schema):
 
 
 class LetterFilters(Schema):
-    box: Literal["inbox", "sent", "drafts", "drawer", "sealed", "basket"] | None = None
+    box: Literal["inbox", "sent", "scheduled", "drafts", "drawer", "sealed", "basket"] | None = (
+        Field(
+            None,
+            description="`scheduled`: letters I sent that have not arrived yet, the soonest first.",
+        )
+    )
     with_: UUID | None = Field(None, alias="with", description="Only letters with this person.")
     cursor: Text | None = None
     limit: int = Field(PAGE_SIZE, ge=1, le=PAGE_SIZE, description="Letters per page.")

@@ -1,4 +1,5 @@
-"""`dear inbox`, `drafts`, `drawer`, `sent` and `dear read ID`."""
+"""`dear inbox`, `drafts`, `drawer`, `sent`, `scheduled`, `dear read ID` and
+`dear withdraw ID`."""
 
 from __future__ import annotations
 
@@ -60,6 +61,27 @@ def sent(
 ) -> None:
     """Letters you sent or left at a place, newest first (sealed ones wait apart)."""
     _box("sent", "You have sent nothing yet.", limit, json, url, token)
+
+
+def scheduled(
+    limit: LimitOption = 50, json: JsonOption = False, url: UrlOption = "", token: TokenOption = ""
+) -> None:
+    """Letters you sent that have not arrived yet, the soonest first. Until one arrives,
+    you can take it back: `dear withdraw ID`."""
+    empty = "Nothing on its way: every letter you sent has arrived."
+    _box("scheduled", empty, limit, json, url, token)
+
+
+def withdraw(
+    letter_id: Annotated[str, typer.Argument(metavar="ID", help="The letter's id.")],
+    url: UrlOption = "",
+    token: TokenOption = "",
+) -> None:
+    """Take back a letter you sent before it arrives (or a sealed one before it opens):
+    it goes back to your drawer, unsent."""
+    server = Server.of(url, token)
+    letter = server.post_json(f"/letters/{letter_id.strip()}/withdraw")
+    out.print(f"Withdrawn: it waits in your drawer, unsent. ({letter['id']})")
 
 
 def read(

@@ -47,6 +47,18 @@ DeliverOption = Annotated[
         help="Send it to arrive then: ISO 8601, e.g. 2026-03-01T08:00 (local time if no zone).",
     ),
 ]
+ArrivesOption = Annotated[
+    str,
+    typer.Option(
+        "--arrives",
+        metavar="WHEN",
+        help='Send it to arrive then on their clock, e.g. "2027-03-28 08:30" (on yours if '
+        "they live on different clocks or have not set one).",
+    ),
+]
+MorningOption = Annotated[
+    bool, typer.Option("--morning", help="Send it to arrive at 08:00 their next morning.")
+]
 
 CHOICES = {"s": "send", "k": "keep", "p": "place", "e": "seal", "d": "draft"}
 
@@ -60,9 +72,21 @@ class Plan:
     hint: bool = False
     blind: bool = False
     deliver_at: str | None = None
+    arrives: str | None = None  # a wall-clock time on the recipients' clock
+    morning: bool = False
+
+    def when(self) -> dict:
+        """When it arrives, as `POST /letters/{id}/send` takes it; {} for now."""
+        if self.morning:
+            return {"morning": True}
+        if self.arrives:
+            return {"arrives_on": self.arrives}
+        return {"deliver_at": self.deliver_at} if self.deliver_at else {}
 
 
-def plan_of(household, home, *, send, keep, at, hint, seal, blind, deliver_at) -> Plan:
+def plan_of(
+    household, home, *, send, keep, at, hint, seal, blind, deliver_at, arrives="", morning=False
+) -> Plan:
     chosen = [flag for flag, on in (("--send", send), ("--keep", keep), ("--at", at),
                                     ("--seal", seal)) if on]  # fmt: skip
     if len(chosen) > 1:
@@ -71,17 +95,25 @@ def plan_of(household, home, *, send, keep, at, hint, seal, blind, deliver_at) -
         raise CommandFailed("--hint goes with --at PLACE", 2)
     if blind and not seal:
         raise CommandFailed("--blind goes with --seal", 2)
-    if deliver_at and (keep or seal):
-        raise CommandFailed("--deliver-at goes with --send or --at", 2)
-    arrives = _moment(deliver_at) if deliver_at else None
+    timed = [flag for flag, on in (("--deliver-at", deliver_at), ("--arrives", arrives),
+                                   ("--morning", morning)) if on]  # fmt: skip
+    if len(timed) > 1:
+        raise CommandFailed(f"choose one of {' and '.join(timed)}", 2)
+    if timed and (keep or seal):
+        raise CommandFailed(f"{timed[0]} goes with --send or --at", 2)
+    when = {
+        "deliver_at": _moment(deliver_at) if deliver_at else None,
+        "arrives": _wall_clock(arrives) if arrives else None,
+        "morning": morning,
+    }
     if at:
-        return Plan("place", household.place(at, home), hint=hint, deliver_at=arrives)
+        return Plan("place", household.place(at, home), hint=hint, **when)
     if seal:
         return Plan("seal", blind=blind)
     if keep:
         return Plan("keep")
-    if send or arrives:
-        return Plan("send", deliver_at=arrives)
+    if send or timed:
+        return Plan("send", **when)
     return Plan("ask" if sys.stdin.isatty() else "draft")
 
 
@@ -97,6 +129,21 @@ def _moment(text: str) -> str:
     return moment.isoformat()
 
 
+def _wall_clock(text: str) -> str:
+    """A date and time with no zone: the server reads it on the recipients' clock."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is not None:
+        raise CommandFailed(
+            f'--arrives takes a date and time on their clock such as "2027-03-28 08:30"; '
+            f"got {text!r}",
+            2,
+        )
+    return moment.isoformat(timespec="minutes")
+
+
 def write(
     name: Annotated[str, typer.Argument(help="Who to: a display name, username or prefix.")],
     send: SendOption = False,
@@ -106,6 +153,8 @@ def write(
     seal: SealOption = False,
     blind: BlindOption = False,
     deliver_at: DeliverOption = "",
+    arrives: ArrivesOption = "",
+    morning: MorningOption = False,
     url: UrlOption = "",
     token: TokenOption = "",
 ) -> None:
@@ -117,7 +166,8 @@ def write(
     household = Household.of(server)
     to = household.person(name)
     flags = dict(send=send, keep=keep, at=at, hint=hint, seal=seal, blind=blind)
-    plan = plan_of(household, to.home, deliver_at=deliver_at, **flags)
+    when = dict(deliver_at=deliver_at, arrives=arrives, morning=morning)
+    plan = plan_of(household, to.home, **when, **flags)
     compose(server, household, to.home, [to.id], to.display_name, plan, in_reply_to=None)
 
 
@@ -130,6 +180,8 @@ def reply(
     seal: SealOption = False,
     blind: BlindOption = False,
     deliver_at: DeliverOption = "",
+    arrives: ArrivesOption = "",
+    morning: MorningOption = False,
     url: UrlOption = "",
     token: TokenOption = "",
 ) -> None:
@@ -140,7 +192,8 @@ def reply(
     mine = original["from"]["id"] == household.me["id"]
     people = original["to"] if mine else [original["from"]]
     flags = dict(send=send, keep=keep, at=at, hint=hint, seal=seal, blind=blind)
-    plan = plan_of(household, original["home"], deliver_at=deliver_at, **flags)
+    when = dict(deliver_at=deliver_at, arrives=arrives, morning=morning)
+    plan = plan_of(household, original["home"], **when, **flags)
     to = [person["id"] for person in people]
     home = original["home"]
     compose(server, household, home, to, names(people), plan, in_reply_to=original["id"])
@@ -215,10 +268,10 @@ def act(server: Server, letter: dict, plan: Plan) -> None:
     path = f"/letters/{letter['id']}"
     to = names(letter["to"])
     if plan.action == "send":
-        sent = server.post_json(f"{path}/send", {"deliver_at": plan.deliver_at})
+        sent = server.post_json(f"{path}/send", plan.when())
         out.print(f"Sent to {to}; it arrives {when(sent['deliver_at'])}. ({sent['id']})")
     elif plan.action == "place":
-        payload = {"place": plan.place.id, "hint": plan.hint, "deliver_at": plan.deliver_at}
+        payload = {"place": plan.place.id, "hint": plan.hint, **plan.when()}
         server.post_json(f"{path}/send", payload)
         told = " with a hint" if plan.hint else ""
         out.print(f"Left for {to} at {plan.place.name}{told}. ({letter['id']})")

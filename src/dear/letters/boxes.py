@@ -1,5 +1,6 @@
-"""The lists a person reads letters from: inbox, sent, drafts, drawer, sealed, basket, and
-the correspondence with one person. Each is one indexed query, paged by keyset cursor."""
+"""The lists a person reads letters from: inbox, sent, scheduled, drafts, drawer, sealed,
+basket, and the correspondence with one person. Each is one indexed query, paged by
+keyset cursor."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dear.letters.models import Delivery, Letter, State
 from dear.lib import cursor as cursors
 from dear.lib.errors import Invalid
 
-BOXES = ("inbox", "sent", "drafts", "drawer", "sealed", "basket")
+BOXES = ("inbox", "sent", "scheduled", "drafts", "drawer", "sealed", "basket")
 PAGE_SIZE = 50
 
 
@@ -21,6 +22,9 @@ def _box(person, box: str, now):
         return Letter.objects.received_by(person, now), "arrived_at", True
     if box == "sent":
         return mine.filter(state=State.SENT), "sent_at", True
+    if box == "scheduled":
+        # Sent and not arrived yet, the soonest first: what the writer can still withdraw.
+        return mine.filter(state=State.SENT, deliver_at__gt=now), "deliver_at", False
     if box == "drafts":
         return mine.filter(state=State.DRAFT), "updated_at", True
     if box == "drawer":

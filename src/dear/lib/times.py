@@ -18,7 +18,8 @@ def zone(name: str | None) -> ZoneInfo:
         return ZoneInfo("UTC")
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: a name that is a folder of zones ("America") or too long for a path.
         return ZoneInfo("UTC")
 
 
@@ -26,14 +27,28 @@ def is_zone_name(name: str) -> bool:
     return name in _zone_names()
 
 
+# Regions of the world, as the zone database names them; its other names are old aliases
+# ("US/Eastern", "GB") that a person is not offered but may still hold.
+REGIONS = (
+    "Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe",
+    "Indian", "Pacific",
+)  # fmt: skip
+# In the database but not places: the server's own clock and a placeholder.
+NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})
+
 _NAMES: frozenset[str] | None = None
 
 
 def _zone_names() -> frozenset[str]:
     global _NAMES
     if _NAMES is None:
-        _NAMES = frozenset(available_timezones())
+        _NAMES = frozenset(available_timezones()) - NOT_PLACES
     return _NAMES
+
+
+def zone_choices() -> list[str]:
+    """The zones to offer a person, sorted: one per place ("Europe/Lisbon"), and UTC."""
+    return ["UTC"] + sorted(n for n in _zone_names() if n.split("/")[0] in REGIONS)
 
 
 def local_to_utc(naive: datetime, tz: ZoneInfo) -> datetime:
@@ -53,9 +68,14 @@ def next_at(now: datetime, tz: ZoneInfo, at: time) -> datetime:
     local = now.astimezone(tz)
     day = local.date()
     for offset in range(3):
-        candidate = local_to_utc(datetime.combine(day + timedelta(days=offset), at), tz)
-        if candidate > now:
-            return candidate
+        wall = datetime.combine(day + timedelta(days=offset), at, tzinfo=tz)
+        # On the night clocks go back a time is shown twice: the second showing counts
+        # too, or someone whose quiet hours end at 01:30 would wait a whole extra day.
+        # (For a time the clocks skip, fold=1 is the earlier reading: never chosen.)
+        for fold in (0, 1):
+            candidate = wall.replace(fold=fold).astimezone(UTC)
+            if candidate > now:
+                return candidate
     raise AssertionError("a clock time recurs within three days")  # pragma: no cover
 
 

@@ -116,8 +116,10 @@ def glance(person, to, *, home=None) -> Glanced:
             .first()
         )
         if last is not None:
-            after = last + timedelta(minutes=minutes)
-            again = f"{after:%H:%M} UTC on {after.day} {after:%B}"
+            # On their own clock; UTC, said so, while their zone is not known.
+            after = (last + timedelta(minutes=minutes)).astimezone(person.zone)
+            zone = "" if person.time_zone else " UTC"
+            again = f"{after:%H:%M}{zone} on {after.day} {after:%B}"
             raise RateLimited(
                 f"You glanced at {other.display_name} less than {window_words(minutes)} ago. "
                 f"One glance each per window, so you can glance again after {again}."

@@ -1,10 +1,11 @@
-"""Two guards every request passes through."""
+"""What every request passes through: two guards, and the reader's clock."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 NUL = "\x00"
@@ -55,5 +56,24 @@ def private_pages(get_response):
             response.headers["Cache-Control"] += ", private"
             patch_vary_headers(response, ["Cookie"])
         return response
+
+    return middleware
+
+
+def reader_clock(get_response):
+    """Every page shows its dates on the clock of whoever reads it (their time zone, UTC
+    until one is known). The API stays in UTC: its timestamps carry their zone."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if not request.path.startswith("/api/") and user is not None and user.is_authenticated:
+            timezone.activate(user.zone)
+        else:
+            timezone.deactivate()
+        try:
+            return get_response(request)
+        finally:
+            # A worker thread serves someone else next.
+            timezone.deactivate()
 
     return middleware

@@ -12,6 +12,7 @@ from dear.homes.access import members_of
 from dear.letters import notes
 from dear.letters.access import letter_for_reader, letter_for_writer
 from dear.letters.models import UNSENT, Delivery, Letter, State
+from dear.letters.services import scheduling
 from dear.lib.errors import Conflict, Invalid
 from dear.mutual.locks import lock_pair
 
@@ -61,8 +62,21 @@ def empty_basket(writer) -> int:
 
 
 @transaction.atomic
-def send(writer, letter_id, *, deliver_at=None, place=None, hint: bool = False) -> Letter:
-    """Send a letter; with ``place``, leave it there as a note (see ``notes.py``)."""
+def send(
+    writer,
+    letter_id,
+    *,
+    deliver_at=None,
+    arrives_on=None,
+    morning: bool = False,
+    place=None,
+    hint: bool = False,
+) -> Letter:
+    """Send a letter; with ``place``, leave it there as a note (see ``notes.py``).
+
+    It arrives after the undo window, at ``deliver_at`` (an instant), at ``arrives_on`` (a
+    wall-clock time on its recipients' clock) or, with ``morning``, at their next 08:00
+    (see ``scheduling.py``)."""
     letter = letter_for_writer(writer, letter_id, for_update=True)
     if letter.state not in UNSENT:
         raise Conflict(f"A {letter.state} letter cannot be sent.")
@@ -73,6 +87,10 @@ def send(writer, letter_id, *, deliver_at=None, place=None, hint: bool = False) 
     if not people or any(person.pk not in current for person in people):
         raise Invalid("Everyone a letter is to must still be a member of its home.")
     now = timezone.now()
+    if sum((deliver_at is not None, arrives_on is not None, bool(morning))) > 1:
+        raise Invalid("Say when it arrives one way only: deliver_at, arrives_on or morning.")
+    if arrives_on is not None or morning:
+        deliver_at = scheduling.arrival(writer, letter, morning=morning, local=arrives_on, now=now)
     if deliver_at is None:
         deliver_at = now + timedelta(seconds=settings.SEND_UNDO_SECONDS)
     elif timezone.is_naive(deliver_at):

@@ -45,6 +45,9 @@ def letter(request: HttpRequest, letter_id) -> HttpResponse:
 def withdraw(request: HttpRequest, letter_id) -> HttpResponse:
     letters.withdraw(person_of(request), letter_id)
     messages.success(request, "Withdrawn. It waits in the drawer, unsent.")
+    # From the list of letters on their way, back to that list.
+    if request.POST.get("back") == "scheduled":
+        return redirect("web:scheduled")
     return redirect("web:letter", letter_id)
 
 

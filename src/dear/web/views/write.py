@@ -3,8 +3,7 @@ does with an unsent page (crumple, keep, discard, send)."""
 
 from __future__ import annotations
 
-import zoneinfo
-from datetime import datetime
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,7 +16,10 @@ from django.views.decorators.http import require_POST
 from dear.homes.access import home_for_member, members_of
 from dear.letters import services as letters
 from dear.letters.access import letter_for_reader, letter_for_writer, reply_target
+from dear.letters.services import scheduling
+from dear.lib import times
 from dear.lib.errors import Invalid, NotFound
+from dear.web import clock
 from dear.web.errors import friendly
 from dear.web.views.common import STATE_WORDS, person_of, uuid_or_404
 
@@ -97,15 +99,34 @@ def edit(request: HttpRequest, letter_id) -> HttpResponse:
     letter = letter_for_writer(me, letter_id)
     if not letter.is_unsent:
         return redirect("web:letter", letter.pk)
+    recipients = letter.recipients
     context = {
         "letter": letter,
-        "recipients": letter.recipients,
+        "recipients": recipients,
         "answers": reply_target(me, letter),
         "state": STATE_WORDS[letter.state],
         "undo_seconds": settings.SEND_UNDO_SECONDS,
         "body_limit": settings.LETTER_BODY_LIMIT,
+        "arrives": _arrives_context(me, recipients),
     }
     return render(request, "web/edit.html", context)
+
+
+def _arrives_context(me, recipients) -> dict:
+    """What the "When should it arrive?" choice says: on whose clock, and when "in the
+    morning" would be."""
+    now = timezone.now()
+    on = scheduling.clock_for(me, recipients)
+    today = now.astimezone(on.zone).date()
+    return {
+        "label": clock.label(on),
+        "reason": clock.reason(on, me, recipients),
+        "morning": clock.spoken(
+            times.next_morning(now, on.zone), on.zone, now, relative=clock.is_viewers(on, me)
+        ),
+        "min": today.isoformat(),
+        "max": (now + letters.MAX_AHEAD).astimezone(on.zone).date().isoformat(),
+    }
 
 
 @login_required
@@ -152,31 +173,38 @@ def discard(request: HttpRequest, letter_id) -> HttpResponse:
     return redirect("web:letter", letter_id)
 
 
-def _deliver_at(request: HttpRequest) -> datetime | None:
-    """The "arrives on" field: a local time, in the writer's zone when our script told us."""
-    raw = request.POST.get("deliver_at", "").strip()
-    if not raw:
-        return None
+def _arrives(request: HttpRequest) -> dict:
+    """The "When should it arrive?" choice, as ``letters.send`` takes it."""
+    choice = request.POST.get("arrives", "now")
+    day = request.POST.get("arrives_date", "").strip()
+    if choice != "on" and day:
+        # Without our script nothing ties the day to its choice; a letter meant for next
+        # month must not go now because the wrong circle was left ticked.
+        raise Invalid(
+            "A day is filled in, but the choice is not “On a day and time”. "
+            "Choose that, or clear the day, and send again."
+        )
+    if choice == "morning":
+        return {"morning": True}
+    if choice != "on":
+        return {}
+    at = request.POST.get("arrives_time", "").strip() or "08:00"
+    if not day:
+        raise Invalid("Choose the day it should arrive.")
     try:
-        when = datetime.fromisoformat(raw)
+        local = datetime.combine(date.fromisoformat(day), time.fromisoformat(at))
     except ValueError:
-        raise Invalid("That delivery time does not look like a date and time.") from None
-    if timezone.is_aware(when):
-        return when
-    try:
-        zone = zoneinfo.ZoneInfo(request.POST.get("tz") or settings.TIME_ZONE)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        # OSError: a name that is a folder of zones ("America") or too long for a path.
-        zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    return when.replace(tzinfo=zone)
+        raise Invalid("That day and time do not look like a date and a time.") from None
+    return {"arrives_on": local.replace(tzinfo=None)}
 
 
 @login_required
 @require_POST
 @friendly
 def send(request: HttpRequest, letter_id) -> HttpResponse:
-    deliver_at = _deliver_at(request)
+    # The words first: a choice of time that needs a second look loses none of them.
     _save_posted(request, letter_id)
-    letters.send(person_of(request), letter_id, deliver_at=deliver_at)
+    when = _arrives(request)
+    letters.send(person_of(request), letter_id, **when)
     messages.success(request, "Sent.")
     return redirect("web:letter", letter_id)

@@ -252,10 +252,58 @@
     });
   }
 
-  function timeZoneFields() {
-    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
-    document.querySelectorAll('input[name="tz"]').forEach((el) => {
-      el.value = zone;
+  function deviceZone() {
+    try {
+      return Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    } catch (err) {
+      return "";
+    }
+  }
+
+  // While a signed-in person has no time zone, the page carries a hidden form: tell the
+  // server this device's zone, once. It is kept only if they still have none.
+  function tellZone() {
+    const form = document.querySelector("form[data-zone-probe]");
+    const zone = deviceZone();
+    if (!form || !zone) return;
+    form.elements.time_zone.value = zone;
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    }).catch(() => {});
+  }
+
+  // Settings: "Use this device's zone" picks it in the list, when the list has it.
+  function zoneButtons() {
+    document.querySelectorAll("button[data-device-zone]").forEach((button) => {
+      const select = document.getElementById(button.dataset.deviceZone);
+      const zone = deviceZone();
+      if (!select || !zone || !Array.from(select.options).some((o) => o.value === zone)) return;
+      button.hidden = false;
+      button.addEventListener("click", () => {
+        select.value = zone;
+        select.focus();
+      });
+    });
+  }
+
+  // Writing: typing a day or a time chooses "On a day and time"; choosing another way
+  // clears the day, so the server never has to guess which was meant.
+  function arrivalChoice() {
+    document.querySelectorAll("[data-choose]").forEach((field) => {
+      const choice = document.getElementById(field.dataset.choose);
+      if (!choice) return;
+      field.addEventListener("input", () => {
+        choice.checked = true;
+      });
+      choice.form.querySelectorAll('input[type="radio"][name="' + choice.name + '"]').forEach((other) => {
+        if (other === choice) return;
+        other.addEventListener("change", () => {
+          if (other.checked && field.type === "date") field.value = "";
+        });
+      });
     });
   }
 
@@ -313,7 +361,9 @@
     forgetSent();
     offline();
     localTimes();
-    timeZoneFields();
+    tellZone();
+    zoneButtons();
+    arrivalChoice();
     copyButtons();
   });
 })();

@@ -1,0 +1,86 @@
+"""Times in words, on whose clock: "tomorrow at 08:00 (Rory's time)".
+
+The arithmetic lives in ``dear.lib.times`` and ``dear.letters.services.scheduling``;
+this only says it, for the pages.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from dear.letters.services.scheduling import Clock, clock_for
+
+SOON = timedelta(minutes=1)
+
+
+def spoken(at: datetime, tz: ZoneInfo, now: datetime, *, relative: bool = True) -> str:
+    """ "today at 21:30", "tomorrow at 08:00", "Tue 8 Dec at 08:00", "Sat 1 Jan 2028 at
+    09:00": a day and a time on the clock of ``tz``. Without ``relative`` never "today"
+    or "tomorrow": on someone else's clock those would be their today, not the reader's."""
+    local = at.astimezone(tz)
+    today = now.astimezone(tz).date()
+    if relative and local.date() == today:
+        day = "today"
+    elif relative and local.date() == today + timedelta(days=1):
+        day = "tomorrow"
+    else:
+        day = f"{local:%a} {local.day} {local:%b}"
+        if local.year != today.year:
+            day += f" {local.year}"
+    return f"{day} at {local:%H:%M}"
+
+
+def together(people) -> str:
+    """ "Rory", "Rory and Sam", "Ann, Rory and Sam"."""
+    names = [person.display_name for person in people]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def possessive(people) -> str:
+    joined = together(people)
+    return joined + ("'" if joined.endswith("s") else "'s")
+
+
+def label(clock: Clock) -> str:
+    """Whose clock, for a form: "Rory's time (Europe/Lisbon)", "your time (UTC)"."""
+    whose = possessive(clock.people) if clock.theirs else "your"
+    return f"{whose} time ({clock.name})"
+
+
+def reason(clock: Clock, writer, recipients) -> str:
+    """Why the write page reads times on this clock, in a sentence."""
+    if clock.theirs:
+        return f"Times are read on {possessive(clock.people)} clock: {clock.name}."
+    yours = writer.time_zone or "UTC, until you choose your time zone in Settings"
+    unknown = [person for person in recipients if not person.time_zone]
+    if unknown:
+        verb = "has" if len(unknown) == 1 else "have"
+        return (
+            f"{together(unknown)} {verb} not set a time zone yet, "
+            f"so times are read on yours: {yours}."
+        )
+    return f"They live on different clocks, so times are read on yours: {yours}."
+
+
+def arrival(letter, viewer, now: datetime | None = None) -> str:
+    """When a letter on its way arrives, as its writer reads it: on the letter's clock,
+    and on the writer's own when that differs."""
+    now = now or timezone.now()
+    at = letter.deliver_at
+    if at - now < SOON:
+        return "in a few seconds"
+    clock = clock_for(letter.writer, letter.recipients)
+    if not clock.theirs:
+        return f"{spoken(at, clock.zone, now)} (your time)"
+    whose = possessive(clock.people)
+    if is_viewers(clock, viewer):
+        return f"{spoken(at, clock.zone, now)} ({whose} time and yours)"
+    theirs = spoken(at, clock.zone, now, relative=False)
+    return f"{theirs} ({whose} time; {spoken(at, viewer.zone, now)} your time)"
+
+
+def is_viewers(clock: Clock, viewer) -> bool:
+    return clock.name == (viewer.time_zone or "UTC")
