@@ -34,6 +34,7 @@ ROUTES = [
     row("post", "/homes", NEW_HOME, 201, 201, 201, 201),
     row("get", "/homes/{home}", None, 200, 200, 200, 404),
     row("post", "/homes/{home}/invites", None, 201, 201, 201, 404),
+    row("post", "/homes/{home}/leave", None, 200, 200, 200, 404),
     row("post", "/invites/{invite}/accept", None, 200, 200, 200, 200),
     row("post", "/invites/no-such-invite/accept", None, 404, 404, 404, 404),
     row("get", "/letters", None, 200, 200, 200, 200),

@@ -112,6 +112,8 @@ ACTIONS = [
     ("post", "/letters/{draft}/reply", {}, _(422, 404, 404, 404)),
     ("post", "/write", {"to": "{rory}", "home": "{home}"}, _(302, 422, 302, 404)),
     ("post", "/homes/{home}/invites", {}, _(200, 200, 200, 404)),
+    ("post", "/homes/{home}/leave", {}, _(200, 200, 200, 404)),
+    ("post", "/homes/{home}/leave", {"confirm": "yes"}, _(302, 302, 302, 404)),
     ("post", "/homes", {"name": "Shed"}, _(302, 302, 302, 302)),
     ("post", "/basket/empty", {}, ALL_200),
     ("post", "/basket/empty", {"confirm": "yes"}, _(302, 302, 302, 302)),

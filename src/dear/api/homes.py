@@ -8,7 +8,7 @@ from ninja.responses import Status
 
 from dear.api import present
 from dear.api.auth import person_of
-from dear.api.schemas import AUTHED, WITH_BODY, HomeIn, HomeOut, InviteOut, answers
+from dear.api.schemas import AUTHED, WITH_BODY, HomeIn, HomeOut, InviteOut, LeftOut, answers
 from dear.homes import services as homes
 from dear.homes.access import home_for_member
 from dear.lib.errors import NotFound
@@ -27,6 +27,16 @@ def create_home(request: HttpRequest, payload: HomeIn):
 def get_home(request: HttpRequest, home_id: str):
     someone = person_of(request)
     return present.home(request, someone, home_for_member(someone, home_id))
+
+
+@router.post("/homes/{home_id}/leave", response=answers({200: LeftOut}, *AUTHED, 404))
+def leave_home(request: HttpRequest, home_id: str):
+    """Leave the home. You keep the letters you wrote and those that reached you, and lose
+    the home, its places and its members. What had not arrived between you and the
+    others goes back to its writer's drawer. Coming back takes a new invite."""
+    left = homes.leave_home(person_of(request), home_id)
+    home = {"id": left.home.pk, "name": left.home.name}
+    return {"left": True, "home": home, "back_in_drawer": left.back_in_drawer}
 
 
 @router.post("/homes/{home_id}/invites", response=answers({201: InviteOut}, *AUTHED, 404))

@@ -144,6 +144,15 @@ class HomeOut(Schema):
     places: list[PlaceOut]
 
 
+class LeftOut(Schema):
+    left: bool
+    home: HomeRef
+    back_in_drawer: int = Field(
+        description="How many of your own letters there that had not arrived (on their way, "
+        "sealed and unopened, notes nobody found) came back to your drawer."
+    )
+
+
 class InviteOut(Schema):
     code: str
     url: str

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from dear.cli import account, archive, backup, boxes, clidoc, home, write
+from dear.cli import account, archive, backup, boxes, clidoc, home, leave, write
 from dear.cli.app import DearApp
 from dear.cli.manage import manage
 from dear.cli.serve import serve
@@ -46,6 +46,7 @@ app.command(rich_help_panel="Your letters")(home.places)
 app.command(rich_help_panel="Your letters")(home.visit)
 app.command(rich_help_panel="Your letters")(home.glance)
 app.command(rich_help_panel="Your letters")(home.moments)
+app.command(rich_help_panel="Your letters")(leave.leave)
 app.command()(archive.search)
 app.command()(archive.export)
 app.command(name="import")(archive.import_)

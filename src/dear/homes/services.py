@@ -1,7 +1,8 @@
-"""Homes: creating one, inviting someone into it, joining it; and its places."""
+"""Homes: creating one, inviting someone into it, joining it, leaving it; its places."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -10,7 +11,10 @@ from django.utils import timezone
 
 from dear.homes.access import home_for_member, is_member, place_for_member
 from dear.homes.models import Home, Invite, Kind, Membership, Place, label_token
+from dear.letters.services import leaving
 from dear.lib.errors import Gone, Invalid, NotFound
+from dear.mutual.locks import lock_pair, pair_key
+from dear.mutual.services import forget_glances
 
 
 def _clean_name(name: str) -> str:
@@ -74,6 +78,44 @@ def accept_invite(person, code: str) -> Home:
         except IntegrityError:
             pass  # joined a moment ago through another invite
         return invite.home
+
+
+@dataclass
+class Left:
+    home: Home
+    back_in_drawer: int  # the leaver's own letters that were on their way, now kept
+
+
+def leave_home(person, home_id) -> Left:
+    """``person`` leaves a home, in one transaction. They keep the letters they wrote
+    and those that reached them, and lose the home: its places, its members, writing
+    there. What was on its way between them and the others goes back to its writer's
+    drawer (``letters.services.leaving``); their glances there that had not met are
+    dropped. The home goes on for those who stay; the last member may leave too. They
+    may come back only through a new invite."""
+    home = home_for_member(person, home_id)
+    with transaction.atomic():
+        # Every pair lock first, before any row lock, as seal and glance take theirs, and
+        # in one order, so two people leaving at once cannot deadlock. Someone who joined
+        # a moment ago is locked on the next turn.
+        locked: set = set()
+        while wanted := [o for o in leaving.counterparts(person, home) if o.pk not in locked]:
+            for other in sorted(wanted, key=lambda one: pair_key(person, one)):
+                lock_pair(person, other)
+                locked.add(other.pk)
+        membership = (
+            Membership.objects.select_for_update()
+            .filter(home=home, person=person, left_at__isnull=True)
+            .first()
+        )
+        if membership is None:  # left a moment ago, from another device
+            raise NotFound()
+        now = timezone.now()
+        returned = leaving.return_letters(person, home, now)
+        forget_glances(person, home)
+        membership.left_at = now
+        membership.save(update_fields=["left_at"])
+    return Left(home=home, back_in_drawer=len(returned.mine))
 
 
 def _clean_place_name(name: str) -> str:

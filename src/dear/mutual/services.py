@@ -20,7 +20,7 @@ from dear.letters import services as letters
 from dear.letters.access import letter_for_writer
 from dear.letters.models import Letter, State
 from dear.lib import cursor as cursors
-from dear.lib.errors import Invalid, RateLimited
+from dear.lib.errors import Invalid, NotFound, RateLimited
 from dear.mutual.access import housemate, moments_of, shared_home
 from dear.mutual.locks import lock_pair
 from dear.mutual.models import Glance, Kind, Moment
@@ -104,7 +104,13 @@ def glance(person, to, *, home=None) -> Glanced:
     where = shared_home(person, other, home)
     with transaction.atomic():
         lock_pair(person, other)
-        where = Home.objects.get(pk=where.pk)  # the window as it is now
+        # Read again under the pair lock, which a leave holds too: both must still be
+        # members, so a glance never reaches, or meets one from, someone who has left.
+        # And this is the window as it is now.
+        both = Home.objects.of_member(other).values("pk")
+        where = Home.objects.of_member(person).filter(pk=where.pk, pk__in=both).first()
+        if where is None:
+            raise NotFound()
         minutes = where.glance_window_minutes
         now = timezone.now()
         since = now - timedelta(minutes=minutes)
@@ -139,6 +145,14 @@ def glance(person, to, *, home=None) -> Glanced:
         )
         Glance.objects.filter(pk__in=[theirs.pk, mine.pk]).update(moment=moment)
         return Glanced(True, moment, other, words)
+
+
+def forget_glances(person, home) -> None:
+    """``person`` is leaving ``home``: their glances there that have not met, theirs and
+    those at them, are dropped, so none can meet once they have left, nor if they come
+    back. Nobody was ever shown one (rule 8), so nothing anyone saw is lost. Call inside
+    the leave's transaction, under its pair locks."""
+    Glance.objects.filter(Q(by=person) | Q(to=person), home=home, moment__isnull=True).delete()
 
 
 def set_glance_window(person, home_id, minutes) -> Home:

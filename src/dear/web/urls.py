@@ -34,6 +34,7 @@ urlpatterns = [
     path("settings/tokens/<uuid:token_id>/revoke", account.revoke_token, name="revoke_token"),
     path("homes", homes.create_home, name="create_home"),
     path("homes/<uuid:home_id>/invites", homes.create_invite, name="create_invite"),
+    path("homes/<uuid:home_id>/leave", homes.leave_home, name="leave_home"),
     path("invite/<str:code>", homes.invite, name="invite"),
     path("homes/<uuid:home_id>/places", places.create_place, name="create_place"),
     path("homes/<uuid:home_id>/labels", places.labels, name="labels"),

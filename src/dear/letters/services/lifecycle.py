@@ -18,6 +18,7 @@ from dear.mutual.locks import lock_pair
 
 MAX_AHEAD = timedelta(days=3653)  # ten years, leap days included
 WITHDRAW_MARGIN = timedelta(seconds=1)
+LEFT_THE_HOME = "You have left this letter's home, so it can no longer be sent or sealed."
 
 
 def _move(writer, letter_id, *, allowed, to_state, doing: str) -> Letter:
@@ -84,6 +85,8 @@ def send(
         raise Invalid("Write something before you send it.")
     people = letter.recipients
     current = {person.pk for person in members_of(letter.home)}
+    if writer.pk not in current:
+        raise Invalid(LEFT_THE_HOME)
     if not people or any(person.pk not in current for person in people):
         raise Invalid("Everyone a letter is to must still be a member of its home.")
     now = timezone.now()
@@ -130,7 +133,12 @@ def seal(writer, letter_id, recipient, *, blind: bool, now) -> Letter:
         raise Conflict("This letter changed while it was being sealed. Try again.")
     if not letter.body.strip():
         raise Invalid("Write something before you seal it.")
-    if not members_of(letter.home).filter(pk=recipient.pk).exists():
+    # Checked under the pair lock: a leave (homes.services.leave_home) holds it too, so
+    # a letter is never sealed to or from someone who has just left.
+    current = set(members_of(letter.home).values_list("pk", flat=True))
+    if writer.pk not in current:
+        raise Invalid(LEFT_THE_HOME)
+    if recipient.pk not in current:
         raise Invalid("Everyone a letter is to must still be a member of its home.")
     letter.state = State.SEALED
     letter.blind = blind
@@ -167,12 +175,7 @@ def withdraw(writer, letter_id) -> Letter:
             raise Conflict("This letter changed a moment ago. Try again.")
         if letter.opened_at is not None:
             raise Conflict("This sealed letter has opened; it cannot be withdrawn.")
-        letter.state = State.KEPT
-        letter.blind = False
-        letter.sent_at = None
-        letter.updated_at = timezone.now()
-        letter.save(update_fields=["state", "blind", "sent_at", "updated_at"])
-        return letter
+        return to_drawer(letter, timezone.now())
     if letter.state != State.SENT:
         raise Conflict(
             f"Only a sent or sealed letter can be withdrawn; this one is {letter.state}."
@@ -181,11 +184,19 @@ def withdraw(writer, letter_id) -> Letter:
     # take back a letter its reader has already opened.
     if letter.deliver_at is None or letter.deliver_at <= timezone.now() + WITHDRAW_MARGIN:
         raise Conflict("This letter has already been delivered; it cannot be withdrawn.")
+    return to_drawer(letter, timezone.now())
+
+
+def to_drawer(letter: Letter, now) -> Letter:
+    """What "back to the drawer" means for a sent or sealed letter that reached nobody:
+    kept, unsent, every delivery as if it had never been sent. The words stay as they
+    were. Call holding the letter's row lock and, for a sealed one, its pair lock."""
     letter.state = State.KEPT
+    letter.blind = False
     letter.sent_at = None
     letter.deliver_at = None
-    letter.updated_at = timezone.now()
-    letter.save(update_fields=["state", "sent_at", "deliver_at", "updated_at"])
+    letter.updated_at = now
+    letter.save(update_fields=["state", "blind", "sent_at", "deliver_at", "updated_at"])
     letter.deliveries.update(delivered_at=None, found_at=None, read_at=None)
     return letter
 

@@ -12,10 +12,13 @@ from dear.homes.access import housemates_of
 from dear.homes.models import Home
 from dear.letters import boxes
 from dear.letters import services as letters
+from dear.letters.services import leaving
 from dear.lib.errors import NotFound
 from dear.web.errors import friendly
 from dear.web.views.common import person_of, rows
 
+# Where a letter that can no longer go (someone left its home) says so.
+UNSENT_BOXES = ("drafts", "drawer")
 BOX_PAGES = {
     "inbox": ("Inbox", "Letters that have reached you.", "Nothing has reached you yet."),
     "sent": ("Sent", "Letters you sent.", "You have not sent a letter yet."),
@@ -43,12 +46,17 @@ def box_view(box: str):
             me, box=box, cursor=request.GET.get("cursor") or None, limit=boxes.PAGE_SIZE
         )
         title, lead, empty = BOX_PAGES[box]
+        shown = rows(found, me)
+        if box in UNSENT_BOXES:
+            gone = leaving.departures(found, me)
+            for row in shown:
+                row.departed = gone.get(row.letter.pk)
         context = {
             "box": box,
             "title": title,
             "lead": lead,
             "empty": empty,
-            "rows": rows(found, me),
+            "rows": shown,
             "next_cursor": older,
         }
         return render(request, "web/box.html", context)

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from dear.accounts.models import Person
 from dear.letters.models import Delivery, Letter, State
+from dear.letters.services.leaving import Departed
 from dear.lib.errors import NotFound
 
 STATE_WORDS = {
@@ -41,6 +42,8 @@ class Row:
     mine: bool
     people: list[Person]
     delivery: Delivery | None
+    # An unsent letter whose writer or reader has left its home (letters.services.leaving).
+    departed: Departed | None = None
 
     @property
     def unread(self) -> bool:

@@ -1,4 +1,4 @@
-"""The home page, making a home, and invites into it."""
+"""The home page, making a home, invites into it, and leaving it."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from dear.accounts import services as accounts
 from dear.homes import services as homes
-from dear.homes.access import is_member
+from dear.homes.access import home_for_member, is_member, members_of
 from dear.homes.models import Home, Membership
 from dear.letters import boxes
 from dear.web.errors import friendly
@@ -104,4 +104,26 @@ def invite(request: HttpRequest, code: str) -> HttpResponse:
         )
         auth_login(request, person, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, f"Welcome to {home.name}.")
+    return redirect("web:home")
+
+
+@login_required
+@require_POST
+@friendly
+def leave_home(request: HttpRequest, home_id) -> HttpResponse:
+    """Asks first: a POST without ``confirm`` shows what leaving does; with it, leaves."""
+    me = person_of(request)
+    if request.POST.get("confirm") != "yes":
+        home = home_for_member(me, home_id)
+        alone = not members_of(home).exclude(pk=me.pk).exists()
+        return render(request, "web/leave_home.html", {"home": home, "alone": alone})
+    left = homes.leave_home(me, home_id)
+    kept = left.back_in_drawer
+    back = (
+        f" {kept} of your letters that had not arrived yet "
+        f"{'is' if kept == 1 else 'are'} back in your drawer."
+        if kept
+        else ""
+    )
+    messages.success(request, f"You left {left.home.name}. Your letters stay with you.{back}")
     return redirect("web:home")

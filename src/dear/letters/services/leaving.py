@@ -1,0 +1,153 @@
+"""Leaving a home, for the letters: what was still on its way between the one who leaves
+and the others there goes back to its writer's drawer; what already arrived stays.
+
+``return_letters`` runs inside ``dear.homes.services.leave_home``'s transaction, which
+holds the pair lock of the leaver with everyone in ``counterparts``: sealing takes the
+same lock, so a leave and a seal-back happen one after the other and never open half a
+pair (rule 3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q
+
+from dear.homes.access import members_of
+from dear.homes.models import Home, Membership
+from dear.letters.models import Delivery, Letter, State
+from dear.letters.receipts import hidden
+from dear.letters.services.lifecycle import WITHDRAW_MARGIN, to_drawer
+
+
+@dataclass
+class Returned:
+    """What went back to a drawer when someone left a home."""
+
+    mine: list = field(default_factory=list)  # the leaver's own letters, in their drawer
+    theirs: list = field(default_factory=list)  # letters to the leaver, in their writers'
+
+
+def _sealed_between(person, home):
+    """Sealed letters in ``home`` to or from ``person`` that have not opened."""
+    addressed = Delivery.objects.filter(letter=OuterRef("pk"), recipient=person)
+    return Letter.objects.filter(
+        Q(writer=person) | Q(Exists(addressed)),
+        home=home,
+        state=State.SEALED,
+        opened_at__isnull=True,
+    )
+
+
+def counterparts(person, home) -> list:
+    """Everyone whose pair lock with ``person`` a leave of ``home`` takes: the other
+    members (glances, seals), and anyone a sealed letter still waits between."""
+    from dear.accounts.models import Person
+
+    waiting = _sealed_between(person, home)
+    readers = Delivery.objects.filter(letter__in=waiting.filter(writer=person))
+    ids = {
+        *members_of(home).exclude(pk=person.pk).values_list("pk", flat=True),
+        *waiting.exclude(writer=person).values_list("writer_id", flat=True),
+        *readers.values_list("recipient_id", flat=True),
+    }
+    return list(Person.objects.filter(pk__in=ids).only("pk"))
+
+
+def _on_its_way(letter: Letter, deliveries: list, leaver, now) -> bool:
+    """Whether a sent or sealed letter between ``leaver`` and someone else has reached
+    nobody yet, as far as its writer may know."""
+    if letter.state == State.SEALED:
+        return letter.opened_at is None
+    # The margin withdraw() keeps: a letter due this very second may be open on a screen.
+    if letter.deliver_at is not None and letter.deliver_at > now + WITHDRAW_MARGIN:
+        return True
+    if letter.place_id is None:
+        return False  # delivered: it belongs to its readers now
+    # A note already left: back only while nobody has found it, and only if its writer
+    # could see that for themselves (the rule of notes.may_take_back), else coming back
+    # would tell them what receipts hide. The leaver's own receipts do not count: they
+    # are leaving, and the page that asks says what happens to notes left for them.
+    return all(d.found_at is None for d in deliveries) and not any(
+        hidden(letter.writer, d.recipient) for d in deliveries if d.recipient_id != leaver.pk
+    )
+
+
+def return_letters(person, home, now) -> Returned:
+    """Send back to their writers' drawers the letters between ``person`` and the others
+    in ``home`` that have not arrived: scheduled ones (a letter for several people too),
+    notes nobody has found, and sealed letters that have not opened, both ways."""
+    addressed = Delivery.objects.filter(letter=OuterRef("pk"), recipient=person)
+    not_arrived = (
+        Q(state=State.SEALED, opened_at__isnull=True)
+        | Q(state=State.SENT, deliver_at__gt=now)
+        | Q(state=State.SENT, place__isnull=False)
+    )
+    candidates = list(
+        Letter.objects.filter(Q(writer=person) | Q(Exists(addressed)), not_arrived, home=home)
+        .select_related("writer")
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+    if not candidates:
+        return Returned()
+    # Locked too: someone opening a place right now either finds a note before it goes
+    # back (and it stays), or finds nothing.
+    deliveries: dict = {}
+    for delivery in (
+        Delivery.objects.filter(letter__in=[letter.pk for letter in candidates])
+        .select_related("recipient")
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    ):
+        deliveries.setdefault(delivery.letter_id, []).append(delivery)
+    returned = Returned()
+    notes = []
+    for letter in candidates:
+        if not _on_its_way(letter, deliveries.get(letter.pk, []), person, now):
+            continue
+        if letter.place_id is not None:
+            notes.append(letter.pk)
+        to_drawer(letter, now)
+        (returned.mine if letter.writer_id == person.pk else returned.theirs).append(letter.pk)
+    # Picked up from its place, as take_back does: a note in the drawer is nowhere.
+    Letter.objects.filter(pk__in=notes).update(place=None, hint=False)
+    return returned
+
+
+@dataclass(frozen=True)
+class Departed:
+    """Why an unsent letter can no longer go: its writer or some of its readers left."""
+
+    home: str
+    you: bool
+    people: list
+
+
+def departures(letters, viewer) -> dict:
+    """For each of ``viewer``'s unsent letters whose home its writer or a reader has
+    left: a ``Departed``, by letter id. Two queries at most, however many letters.
+    Expects ``Letter.objects.with_people()``."""
+    unsent = [letter for letter in letters if letter.is_unsent and letter.writer_id == viewer.pk]
+    if not unsent:
+        return {}
+    people = {viewer.pk} | {d.recipient_id for one in unsent for d in one.deliveries.all()}
+    here = set(
+        Membership.objects.filter(
+            left_at__isnull=True,
+            home_id__in={letter.home_id for letter in unsent},
+            person_id__in=people,
+        ).values_list("home_id", "person_id")
+    )
+    gone: dict = {}
+    for letter in unsent:
+        you = (letter.home_id, viewer.pk) not in here
+        deliveries = letter.deliveries.all()
+        readers = [d.recipient for d in deliveries if (letter.home_id, d.recipient_id) not in here]
+        if you or readers:
+            gone[letter.pk] = (letter.home_id, you, readers)
+    if not gone:
+        return {}
+    homes = Home.objects.filter(pk__in={home for home, _, _ in gone.values()})
+    names = dict(homes.values_list("pk", "name"))
+    return {pk: Departed(names[home], you, readers) for pk, (home, you, readers) in gone.items()}
