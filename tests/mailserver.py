@@ -28,11 +28,11 @@ class Received:
 
     def text(self) -> str:
         part = self.message.get_body(preferencelist=("plain",))
-        return part.get_content() if part is not None else ""
+        return part.get_content().replace("\r\n", "\n") if part is not None else ""
 
     def html(self) -> str:
         part = self.message.get_body(preferencelist=("html",))
-        return part.get_content() if part is not None else ""
+        return part.get_content().replace("\r\n", "\n") if part is not None else ""
 
 
 @dataclass
@@ -44,6 +44,9 @@ class Mailbox:
     port: int = 0
     messages: list[Received] = field(default_factory=list)
     refuse: list[str] = field(default_factory=list)
+    # Keep the next this-many messages but hang up instead of answering: the reply to the
+    # final "." is lost on its way back.
+    hang_up: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _arrived: threading.Condition = field(init=False)
 
@@ -73,6 +76,9 @@ class Mailbox:
                 Received(envelope.mail_from, list(envelope.rcpt_tos), parsed)  # type: ignore[arg-type]
             )
             self._arrived.notify_all()
+            if self.hang_up:
+                self.hang_up -= 1
+                server.transport.close()
         return "250 Message accepted for delivery"
 
 

@@ -41,6 +41,18 @@ declare(
 declare(
     "DEAR_LOGIN_LIMIT_PER_ADDRESS", "20", "Failed logins allowed per client address in 15 minutes."
 )
+declare(
+    "DEAR_EMAIL_URL",
+    "",
+    "smtp://user:pass@host:587?starttls=on or smtps://user:pass@host:465 (or DEAR_EMAIL_URL_FILE)."
+    " Empty: Dear sends no email.",
+)
+declare("DEAR_EMAIL_FROM", "Dear <dear@localhost>", "Who Dear's emails come from.")
+declare(
+    "DEAR_PUBLIC_URL",
+    "",
+    "The address emails link to, as people's browsers reach Dear (http://dear.home:8000).",
+)
 
 DATA_DIR = data_dir()
 DEBUG = env_bool("DEAR_DEBUG")
@@ -55,6 +67,14 @@ LOGIN_LIMIT = env_int("DEAR_LOGIN_LIMIT", minimum=1)
 LOGIN_LIMIT_PER_ADDRESS = env_int("DEAR_LOGIN_LIMIT_PER_ADDRESS", minimum=1)
 LOGIN_WINDOW_SECONDS = 15 * 60
 LETTER_BODY_LIMIT = 100_000
+
+# Kept as written: a system check (dear.notify.checks) explains a bad one, and the
+# transport reads it when it sends.
+EMAIL_URL = env_secret("DEAR_EMAIL_URL") or ""
+DEFAULT_FROM_EMAIL = env_str("DEAR_EMAIL_FROM")
+PUBLIC_URL = env_str("DEAR_PUBLIC_URL").strip().rstrip("/")
+# A password reset link works for an hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 
 INSTALLED_APPS = [
     "django.contrib.auth",

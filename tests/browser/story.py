@@ -128,5 +128,9 @@ def set_up(server, chromium) -> Home:
         "delete-account": "/settings/delete",
         "offline": "/offline",
     }
-    public = {"login": "/login", "invite": invite.removeprefix(base)}
+    public = {
+        "login": "/login",
+        "invite": invite.removeprefix(base),
+        "forgot-password": "/password/forgot",
+    }
     return Home(server, jess, rory, pages, public)

@@ -94,6 +94,11 @@ PAGES = [
     ("get", "/letters/{sealed}", None, _(200, 404, 404, 404)),
     ("get", "/sw.js", None, _(200, 200, 200, 200, 200)),
     ("get", "/offline", None, _(200, 200, 200, 200, 200)),
+    # Email: a confirmation link is the proof on its own, so nobody needs to log in; a
+    # link Dear did not sign is the same kind 410 for everyone.
+    ("get", "/email/confirm/not-a-link", None, _(410, 410, 410, 410, 410)),
+    ("get", "/password/forgot", None, _(200, 200, 200, 200, 200)),
+    ("get", "/password/reset/bm9ib2R5/not-a-token", None, _(410, 410, 410, 410, 410)),
 ]
 
 ACTIONS = [
@@ -144,6 +149,10 @@ ACTIONS = [
     ("post", "/letters/{note}/move", {"place": "{shelf}"}, _(302, 404, 404, 404)),
     ("post", "/letters/{note}/take-back", {}, _(302, 404, 404, 404)),
     ("post", "/settings/receipts", {}, _(302, 302, 302, 302)),
+    ("post", "/settings/email", {"address": ""}, _(302, 302, 302, 302)),
+    ("post", "/settings/email/link", {}, _(409, 409, 409, 409)),
+    ("post", "/settings/email/remove", {}, _(302, 302, 302, 302)),
+    ("post", "/settings/email/choices", {"words": "on"}, _(302, 302, 302, 302)),
     (
         "post",
         "/settings/time",

@@ -60,10 +60,8 @@ def signup_allowed_without_invite() -> bool:
     return settings.OPEN_SIGNUP or not Person.objects.exists()
 
 
-def create_person(*, username: str, password: str, display_name: str, email: str = "") -> Person:
-    """Create an account. Callers decide whether signing up is allowed (see ``signup``)."""
-    username = _clean_username(username)
-    display_name = _clean_display_name(display_name)
+def clean_email(email: str) -> str:
+    """An email address as typed, checked; "" for none."""
     email = (email or "").strip()
     if len(email) > 254:
         raise Invalid("An email address holds at most 254 characters.")
@@ -72,6 +70,15 @@ def create_person(*, username: str, password: str, display_name: str, email: str
             validate_email(email)
         except ValidationError:
             raise Invalid("That email address does not look right.") from None
+    return email
+
+
+def create_person(*, username: str, password: str, display_name: str, email: str = "") -> Person:
+    """Create an account. Callers decide whether signing up is allowed (see ``signup``).
+    An address given here is unconfirmed until its link is followed."""
+    username = _clean_username(username)
+    display_name = _clean_display_name(display_name)
+    email = clean_email(email)
     person = Person(username=username, display_name=display_name, email=email)
     _check_password(password, person)
     person.set_password(password)
@@ -106,6 +113,20 @@ def signup(
 def _recent_failures(key: str, now) -> int:
     since = now - timedelta(seconds=settings.LOGIN_WINDOW_SECONDS)
     return LoginFailure.objects.filter(key=key, at__gt=since).count()
+
+
+def limit_attempts(limits: dict[str, int], message: str) -> None:
+    """Count one attempt under each key, and refuse (429) once any key has had more than
+    its limit within the login window: for things worth doing only now and then, such as
+    asking for a password reset link."""
+    now = timezone.now()
+    keys = {key[:200]: limit for key, limit in limits.items()}
+    LoginFailure.objects.filter(
+        key__in=keys, at__lt=now - timedelta(seconds=settings.LOGIN_WINDOW_SECONDS)
+    ).delete()
+    LoginFailure.objects.bulk_create([LoginFailure(key=key, at=now) for key in keys])
+    if any(_recent_failures(key, now) > limit for key, limit in keys.items()):
+        raise RateLimited(message)
 
 
 def login(username: str, password: str, *, address: str, request=None) -> Person:

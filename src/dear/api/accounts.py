@@ -21,6 +21,7 @@ from dear.api.schemas import (
     answers,
 )
 from dear.homes.models import Home
+from dear.notify import addresses
 
 router = Router(tags=["accounts"])
 
@@ -37,6 +38,8 @@ def signup(request: HttpRequest, payload: SignupIn):
         invite=payload.invite,
     )
     token = accounts.issue_token(someone)
+    # The address given is unconfirmed, like any other, until its link is followed.
+    addresses.welcome_address(someone)
     return Status(201, {"person": present.person(someone), "token": token})
 
 

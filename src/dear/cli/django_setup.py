@@ -20,3 +20,16 @@ def setup_django() -> Path:
 
     django.setup()
     return path
+
+
+def refuse_unusable_settings() -> None:
+    """Settings that read but cannot work (a mail server URL Dear cannot parse, say) stop
+    the command here, where the operator is looking, rather than failing later in the
+    background."""
+    from django.core import checks
+
+    from dear.cli.app import CommandFailed
+
+    serious = [message for message in checks.run_checks(tags=["dear"]) if message.is_serious()]
+    if serious:
+        raise CommandFailed(" ".join(f"{m.msg} {m.hint or ''}".strip() for m in serious))

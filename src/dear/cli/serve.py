@@ -14,7 +14,7 @@ import typer
 
 from dear.cli import lan
 from dear.cli.app import CommandFailed, err, out
-from dear.cli.django_setup import setup_django
+from dear.cli.django_setup import refuse_unusable_settings, setup_django
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 READY_WAIT_SECONDS = 60
@@ -42,6 +42,7 @@ def serve(
 
     if settings.DEBUG:
         err.print("[bold red]DEAR_DEBUG is on: error pages show code and settings.[/]")
+    refuse_unusable_settings()
     out.print(f"Data in {data}; database: {_describe_database(settings.DATABASES['default'])}")
     call_command("migrate", interactive=False, verbosity=0)
     # Workers are forked from this process: they must not share its database connections.

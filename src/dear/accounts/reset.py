@@ -1,0 +1,108 @@
+"""A new password by email: a link to a person's confirmed address, valid for an hour.
+
+Asking answers the same whether or not the account exists or has a confirmed address,
+and takes the same time: the email is made and sent off the request's thread. So nobody
+learns from this page who has an account here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+
+from dear.accounts.models import Person
+from dear.accounts.services import limit_attempts
+from dear.lib.errors import Conflict, Gone, Invalid
+from dear.notify import emails, transport
+from dear.notify.addresses import NO_EMAIL
+
+logger = logging.getLogger(__name__)
+
+SENT = "If that account has a confirmed address, a link to set a new password is on its way."
+BAD_LINK = (
+    "This link has expired or has already been used. "
+    "Ask for a new one: “Forgot your password?” on the login page."
+)
+THREAD_NAME = "dear-password-reset"
+
+
+def link_for(person: Person) -> str:
+    uid = urlsafe_base64_encode(force_bytes(person.pk))
+    token = default_token_generator.make_token(person)
+    return emails.link(reverse("web:reset_password", args=[uid, token]))
+
+
+def _send_links(people: list[Person]) -> None:
+    for person in people:
+        try:
+            transport.send_now(emails.password_reset(person, link_for(person)))
+        except (transport.TemporaryFailure, transport.PermanentFailure) as exc:
+            logger.warning("A password reset link for %s did not go: %s", person.pk, exc)
+        except Exception:
+            logger.exception("A password reset link for %s could not be made", person.pk)
+
+
+def ask(identifier: str, *, address: str) -> threading.Thread | None:
+    """Send a reset link to each active account whose username or confirmed address is
+    ``identifier``. Answers the thread sending them (None when there is none to send),
+    for tests to wait on; callers tell everyone ``SENT`` either way."""
+    if not transport.configured():
+        raise Conflict(NO_EMAIL)
+    identifier = " ".join((identifier or "").split())
+    if not identifier:
+        raise Invalid("Give your username or your email address.")
+    digest = hashlib.sha256(identifier.lower().encode()).hexdigest()
+    limit_attempts(
+        {
+            f"reset:account:{digest}": settings.LOGIN_LIMIT,
+            f"reset:address:{address}": settings.LOGIN_LIMIT_PER_ADDRESS,
+        },
+        "Several links were asked for in the last few minutes. Wait a little and try again.",
+    )
+    people = list(
+        Person.objects.filter(is_active=True, email_confirmed_at__isnull=False)
+        .exclude(email="")
+        .filter(Q(username__iexact=identifier) | Q(email__iexact=identifier))
+    )
+    if not people:
+        return None
+    # Daemon: a server stopping does not wait for a mail server; the person asks again.
+    sending = threading.Thread(target=_send_links, args=(people,), name=THREAD_NAME, daemon=True)
+    sending.start()
+    return sending
+
+
+def person_for_link(uid: str, token: str) -> Person:
+    """The person a reset link is for, while it is valid: an hour, until it is used, and
+    until their password or address changes."""
+    try:
+        pk = urlsafe_base64_decode(uid).decode()
+        person = Person.objects.get(pk=pk, is_active=True)
+    except (ValueError, ValidationError, Person.DoesNotExist, UnicodeDecodeError):
+        raise Gone(BAD_LINK) from None
+    if not default_token_generator.check_token(person, token):
+        raise Gone(BAD_LINK)
+    return person
+
+
+def set_password(uid: str, token: str, password: str) -> Person:
+    """Set a new password through a reset link. Every session of theirs ends with it:
+    sessions carry a digest of the password they were made with."""
+    person = person_for_link(uid, token)
+    try:
+        validate_password(password or "", person)
+    except ValidationError as exc:
+        raise Invalid(" ".join(exc.messages)) from None
+    person.set_password(password)
+    person.save(update_fields=["password"])
+    return person

@@ -1,0 +1,75 @@
+"""My email address and which emails I want (`/me/email`)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from dear.api.auth import person_of
+from dear.api.schemas import AUTHED, WITH_BODY, Text, answers
+from dear.notify import addresses
+
+router = Router(tags=["email"])
+
+
+class EmailIn(Schema):
+    address: Text | None = Field(
+        None,
+        description='A new address: kept unconfirmed and sent a link at once. "" removes '
+        "mine. Left out: stays as it is.",
+    )
+    words: bool | None = Field(None, description="Put a letter's words in its email.")
+    letters: bool | None = Field(None, description="Email me when a letter arrives.")
+    sealed: bool | None = Field(None, description="Email me when a sealed pair opens.")
+    moments: bool | None = Field(None, description="Email me when a glance becomes a moment.")
+
+
+class EmailOut(Schema):
+    available: bool = Field(description="Whether this server sends email at all.")
+    address: str = Field(description='"" for none.')
+    confirmed: bool = Field(description="Its link was followed; only then is it emailed.")
+    words: bool
+    letters: bool
+    sealed: bool
+    moments: bool
+    link_sent: bool | None = Field(
+        None,
+        description="After a change of address or POST .../link: whether the mail server "
+        "took the confirmation link (false: the address is kept; ask again later).",
+    )
+
+
+def _email(person, link_sent: bool | None = None) -> dict:
+    choices = addresses.choices_of(person)
+    return {
+        "available": addresses.configured(),
+        "address": person.email,
+        "confirmed": bool(person.email and person.email_confirmed_at),
+        **{name: getattr(choices, name) for name in addresses.CHOICES},
+        "link_sent": link_sent,
+    }
+
+
+@router.get("/me/email", response=answers({200: EmailOut}, *AUTHED))
+def my_email(request: HttpRequest):
+    return _email(person_of(request))
+
+
+@router.put("/me/email", response=answers({200: EmailOut}, *AUTHED, 409, 429, *WITH_BODY))
+def change_my_email(request: HttpRequest, payload: EmailIn):
+    """Change my address or choices; what is left out stays. A bad address answers 422,
+    and a new one on a server without email 409, changing nothing."""
+    me = person_of(request)
+    sent = addresses.update(
+        me,
+        address=payload.address,
+        **{name: getattr(payload, name) for name in addresses.CHOICES},
+    )
+    return _email(me, sent)
+
+
+@router.post("/me/email/link", response=answers({200: EmailOut}, *AUTHED, 409, 429))
+def send_my_link(request: HttpRequest):
+    """Send the confirmation link again; 409 when there is no unconfirmed address."""
+    me = person_of(request)
+    return _email(me, addresses.send_link(me))

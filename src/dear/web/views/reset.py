@@ -1,0 +1,38 @@
+"""“Forgot your password?”: a link by email, then a page to choose a new one."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from dear.accounts import reset
+from dear.notify import addresses
+from dear.web.errors import friendly
+
+
+def _forgot_context(request: HttpRequest) -> dict:
+    return {"configured": addresses.configured()}
+
+
+@friendly(form="web/forgot_password.html", context=_forgot_context)
+def forgot(request: HttpRequest) -> HttpResponse:
+    context = _forgot_context(request)
+    if request.method != "POST" or not context["configured"]:
+        return render(request, "web/forgot_password.html", context)
+    reset.ask(request.POST.get("who", ""), address=request.META.get("REMOTE_ADDR", ""))
+    # The same answer whoever was asked about: nobody learns who has an account here.
+    return render(request, "web/forgot_password.html", {**context, "sent": reset.SENT})
+
+
+def _reset_context(request: HttpRequest, uid: str, token: str) -> dict:
+    return {"person": reset.person_for_link(uid, token)}
+
+
+@friendly(form="web/reset_password.html", context=_reset_context)
+def choose(request: HttpRequest, uid: str, token: str) -> HttpResponse:
+    if request.method != "POST":
+        return render(request, "web/reset_password.html", _reset_context(request, uid, token))
+    reset.set_password(uid, token, request.POST.get("new_password", ""))
+    messages.success(request, "Your new password is set. Log in with it.")
+    return redirect("web:login")

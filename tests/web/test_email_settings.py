@@ -1,0 +1,233 @@
+"""The settings page's email section: an address confirmed by a link that really arrives,
+what Dear emails, and a Dear with no email set up."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import time_machine
+from django.utils import timezone
+
+from dear.notify.addresses import NO_EMAIL
+from dear.notify.models import EmailChoices
+
+
+def link_in(received) -> str:
+    """The confirmation link's path, as it arrived in the email."""
+    return re.search(r"http://dear\.test(/email/confirm/\S+)", received.text()).group(1)
+
+
+def test_adding_an_address_keeps_it_unconfirmed_and_sends_its_link(mailbox, jess, client_of):
+    response = client_of(jess).post("/settings/email", {"address": "jess@home.test"}, follow=True)
+
+    assert "A link is on its way to jess@home.test" in response.content.decode()
+    jess.refresh_from_db()
+    assert (jess.email, jess.email_confirmed_at) == ("jess@home.test", None)
+    (sent,) = mailbox.messages
+    assert sent.envelope_to == ["jess@home.test"]
+    assert sent.subject == "Confirm your email address for Dear"
+
+
+def test_following_the_link_confirms_the_address_without_logging_in(mailbox, jess, client_of):
+    client_of(jess).post("/settings/email", {"address": "jess@home.test"})
+
+    response = client_of(None).get(link_in(mailbox.messages[0]))
+
+    assert response.status_code == 200
+    assert "Address confirmed" in response.content.decode()
+    jess.refresh_from_db()
+    assert jess.confirmed_email == "jess@home.test"
+
+
+def test_a_link_followed_while_signed_in_as_someone_else_confirms_only_its_owner(
+    mailbox, jess, rory, client_of
+):
+    client_of(jess).post("/settings/email", {"address": "jess@home.test"})
+
+    client_of(rory).get(link_in(mailbox.messages[0]))
+
+    jess.refresh_from_db()
+    rory.refresh_from_db()
+    assert jess.confirmed_email == "jess@home.test"
+    assert (rory.email, rory.email_confirmed_at) == ("", None)
+
+
+def test_the_settings_page_shows_where_dear_emails_once_confirmed(mailbox, jess, client_of):
+    client = client_of(jess)
+    client.post("/settings/email", {"address": "jess@home.test"})
+    before = client.get("/settings").content.decode()
+    client.get(link_in(mailbox.messages[0]))
+
+    after = client.get("/settings").content.decode()
+
+    assert "is not confirmed yet" in before
+    assert "Send the link again" in before
+    assert "Dear emails you at <strong>jess@home.test</strong>" in after
+    assert "Send the link again" not in after
+
+
+def test_changing_a_confirmed_address_unconfirms_it_and_the_old_link_is_spent(
+    mailbox, jess, client_of
+):
+    client = client_of(jess)
+    client.post("/settings/email", {"address": "jess@home.test"})
+    old_link = link_in(mailbox.messages[0])
+    client.get(old_link)
+
+    client.post("/settings/email", {"address": "jess@work.test"})
+
+    jess.refresh_from_db()
+    assert (jess.email, jess.email_confirmed_at) == ("jess@work.test", None)
+    assert mailbox.messages[1].envelope_to == ["jess@work.test"]
+    stale = client_of(None).get(old_link)
+    assert stale.status_code == 410
+    assert "an address the account no longer has" in stale.content.decode()
+    jess.refresh_from_db()
+    assert jess.email_confirmed_at is None
+
+
+def test_giving_the_same_confirmed_address_again_sends_nothing(mailbox, jess, client_of):
+    client = client_of(jess)
+    client.post("/settings/email", {"address": "jess@home.test"})
+    client.get(link_in(mailbox.messages[0]))
+
+    response = client.post("/settings/email", {"address": "jess@home.test"}, follow=True)
+
+    assert "already your address, and confirmed" in response.content.decode()
+    assert len(mailbox.messages) == 1
+    jess.refresh_from_db()
+    assert jess.confirmed_email == "jess@home.test"
+
+
+def test_a_link_that_did_not_go_keeps_the_address_and_offers_it_again(mailbox, jess, client_of):
+    client = client_of(jess)
+    mailbox.refuse.append("451 4.3.0 try later")
+
+    response = client.post("/settings/email", {"address": "jess@home.test"}, follow=True)
+
+    page = response.content.decode()
+    assert "could not send the link just now" in page
+    assert "Send the link again" in page
+    jess.refresh_from_db()
+    assert (jess.email, jess.email_confirmed_at) == ("jess@home.test", None)
+    assert mailbox.messages == []
+
+    again = client.post("/settings/email/link", follow=True)
+
+    assert "A link is on its way to jess@home.test" in again.content.decode()
+    assert len(mailbox.messages) == 1
+
+
+def test_a_mail_server_that_is_down_is_said_plainly(mailbox, jess, client_of, settings):
+    settings.EMAIL_URL = "smtp://127.0.0.1:1"
+
+    response = client_of(jess).post("/settings/email", {"address": "jess@home.test"}, follow=True)
+
+    assert response.status_code == 200
+    assert "could not send the link just now" in response.content.decode()
+
+
+def test_a_link_more_than_three_days_old_is_refused_kindly(mailbox, jess, client_of):
+    client_of(jess).post("/settings/email", {"address": "jess@home.test"})
+    link = link_in(mailbox.messages[0])
+
+    with time_machine.travel(timezone.now() + timedelta(days=3, minutes=1), tick=False):
+        response = client_of(None).get(link)
+
+    assert response.status_code == 410
+    assert "more than three days old" in response.content.decode()
+    jess.refresh_from_db()
+    assert jess.email_confirmed_at is None
+
+
+def test_a_forged_or_cut_short_link_is_refused_kindly(mailbox, jess, client_of):
+    client_of(jess).post("/settings/email", {"address": "jess@home.test"})
+    link = link_in(mailbox.messages[0])
+
+    cut = client_of(None).get(link[:-3])
+    forged = client_of(None).get(link.replace("/confirm/", "/confirm/x"))
+
+    assert cut.status_code == forged.status_code == 410
+    assert "not one Dear sent" in cut.content.decode()
+    jess.refresh_from_db()
+    assert jess.email_confirmed_at is None
+
+
+def test_a_bad_address_is_refused_and_nothing_is_stored(mailbox, jess, client_of):
+    response = client_of(jess).post("/settings/email", {"address": "not an address"})
+
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "That email address does not look right." in page
+    assert 'value="not an address"' in page
+    jess.refresh_from_db()
+    assert jess.email == ""
+    assert mailbox.messages == []
+
+
+def test_removing_the_address(mailbox, jess, client_of):
+    client = client_of(jess)
+    client.post("/settings/email", {"address": "jess@home.test"})
+    client.get(link_in(mailbox.messages[0]))
+
+    client.post("/settings/email/remove")
+
+    jess.refresh_from_db()
+    assert (jess.email, jess.email_confirmed_at) == ("", None)
+    assert "Your email address" in client.get("/settings").content.decode()
+
+
+def test_asking_for_links_again_and_again_is_slowed_down(mailbox, jess, client_of, settings):
+    settings.LOGIN_LIMIT = 2
+    client = client_of(jess)
+    client.post("/settings/email", {"address": "jess@home.test"})
+    client.post("/settings/email/link")
+
+    response = client.post("/settings/email/link")
+
+    assert response.status_code == 429
+    assert len(mailbox.messages) == 2
+
+
+def test_email_choices_start_with_everything_but_the_words(mailbox, jess, client_of):
+    page = client_of(jess).get("/settings").content.decode()
+
+    assert re.search(r'name="letters" value="on" checked', page)
+    assert re.search(r'name="sealed" value="on" checked', page)
+    assert re.search(r'name="moments" value="on" checked', page)
+    assert re.search(r'name="words" value="on" aria-describedby="email-words-help">', page)
+    assert "Put the letter's words in the email" in page
+
+
+def test_saving_email_choices(mailbox, jess, client_of):
+    client_of(jess).post("/settings/email/choices", {"words": "on", "sealed": "on"})
+
+    choices = EmailChoices.objects.get(person=jess)
+    assert (choices.words, choices.letters, choices.sealed, choices.moments) == (
+        True,
+        False,
+        True,
+        False,
+    )
+
+
+def test_without_email_set_up_the_section_says_so_and_offers_nothing(jess, client_of, settings):
+    settings.EMAIL_URL = ""
+
+    page = client_of(jess).get("/settings").content.decode()
+
+    assert NO_EMAIL in page
+    assert "/settings/email" not in page
+    assert 'name="words"' not in page
+
+
+def test_without_email_set_up_no_address_is_taken(jess, client_of, settings):
+    settings.EMAIL_URL = ""
+
+    response = client_of(jess).post("/settings/email", {"address": "jess@home.test"})
+
+    assert response.status_code == 409
+    assert NO_EMAIL in response.content.decode()
+    jess.refresh_from_db()
+    assert jess.email == ""
