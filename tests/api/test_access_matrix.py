@@ -93,6 +93,10 @@ ROUTES = [
     row("post", "/glances", "glance_at_rory", 201, 422, 201, 404),
     row("get", "/moments", None, 200, 200, 200, 200),
     row("put", "/homes/{home}/glance-window", {"minutes": 30}, 200, 200, 200, 404),
+    # Reminders are each person's own, and only about a current housemate.
+    row("get", "/reminders", None, 200, 200, 200, 200),
+    row("put", "/reminders/{rory}", {"after_days": 9}, 200, 404, 200, 404),
+    row("delete", "/reminders/{rory}", None, 204, 404, 204, 404),
 ]
 
 CASES = [
@@ -116,6 +120,7 @@ def world(people, home, jess, rory):
         "draft": make_letter(jess, rory).pk,
         "sealed": seal(jess, make_letter(jess, rory).pk).letter.pk,
         "glance_at_rory": {"to": str(rory.pk)},
+        "rory": rory.pk,
         "invite": create_invite(jess, home.pk).code,
         "new_letter_to_rory": {"home": str(home.pk), "to": [str(rory.pk)]},
     }

@@ -3,10 +3,13 @@ letter's words only for whoever asked for them."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import time_machine
 from django.utils import timezone
 
 from dear.mutual import services as mutual
-from dear.notify import emails, transport
+from dear.notify import emails, reminders, transport
 from dear.notify.models import EmailChoices, Kind, Notification
 from tests.helpers import make_letter, send_now
 
@@ -113,6 +116,20 @@ def test_a_moment_email_names_the_other_person(mailbox, home, jess, rory):
 
     assert got.subject == "You and Jess looked up at the same time"
     assert "http://dear.test/moments" in got.text()
+
+
+def test_a_reminder_counts_the_quiet_days_in_words(mailbox, home, jess, rory):
+    confirmed(jess)
+    start = timezone.now()
+    reminders.set_reminder(jess, rory.pk, after_days=7, email=True)
+
+    with time_machine.travel(start + timedelta(days=9, hours=1), tick=False):
+        (stretch,) = reminders.due(jess)
+        owed = notification(jess, Kind.REMINDER, about=rory, key=reminders.key(stretch))
+        got = arrived(mailbox, emails.for_notification(owed))
+
+    assert got.subject == "Nine days since you and Rory wrote"
+    assert f"http://dear.test/with/{rory.pk}" in got.text()
 
 
 def test_every_notification_email_says_how_to_change_which_come(mailbox, home, jess, rory):

@@ -165,6 +165,8 @@ ACTIONS = [
     ("post", "/letters/{sealed}/withdraw", {}, _(302, 404, 404, 404)),
     ("post", "/glances", {"to": "{rory}", "home": "{home}"}, _(302, 422, 302, 404)),
     ("post", "/homes/{home}/glance-window", {"minutes": "30"}, _(302, 302, 302, 404)),
+    ("post", "/with/{rory}/reminder", {"after_days": "9"}, _(302, 404, 302, 404)),
+    ("post", "/with/{rory}/reminder/stop", {}, _(302, 404, 302, 404)),
     ("post", "/logout", {}, _(302, 302, 302, 302, 302)),
     ("post", "/welcome", {"username": "x"}, _(403, 403, 403, 403, 403)),
     (

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from tests.helpers import make_letter, send_now
+from dear.homes.models import Membership
+from dear.notify import reminders
+from tests.helpers import make_letter, make_person, send_now
 
 
 def _letters_both_ways(jess, rory, count: int) -> None:
@@ -23,9 +29,11 @@ def _queries(client, path: str) -> int:
 
 # session, person, then each page's own reads: exact, so a new query per page shows up here.
 PAGES = {
-    "/": 9,  # + the homes' places, + notes left at archived places, + sealed for me
+    "/": 10,  # + the homes' places, + notes left at archived places, + sealed for me,
+    # + quiet reminders (one query with the last letter each way as subqueries)
     "/inbox": 4,
-    "/with/{rory}": 8,  # each direction walks its writer's own index: 2 × (letters + 2 prefetches)
+    "/with/{rory}": 9,  # each direction walks its writer's own index: 2 × (letters + 2 prefetches)
+    # + the reminder about them, with its quiet so far
 }
 
 
@@ -48,3 +56,31 @@ def test_a_page_runs_its_exact_number_of_queries(
     _letters_both_ways(jess, rory, 30)
     with django_assert_num_queries(PAGES[path]):
         client.get(path.format(rory=rory.pk))
+
+
+REMINDER_PAGES = {"/": "since you and", "/settings": "/reminder/stop", "/with/{rory}": "Rory wrote"}
+
+
+@pytest.mark.parametrize("path", sorted(REMINDER_PAGES))
+def test_reminders_cost_one_query_however_many_there_are(home, jess, rory, client_of, path):
+    client = client_of(jess)
+    url = path.format(rory=rory.pk)
+    mates = [make_person(f"mate{n}") for n in range(4)]
+    for mate in mates:
+        Membership.objects.create(home=home, person=mate)
+    _letters_both_ways(jess, rory, 3)
+    reminders.set_reminder(jess, rory.pk, after_days=1)
+    later = timezone.now() + timedelta(days=2)
+    with time_machine.travel(later, tick=False):
+        with_one = _queries(client, url)
+        assert REMINDER_PAGES[path] in client.get(url).content.decode()
+    for mate in mates:
+        reminders.set_reminder(jess, mate.pk, after_days=1)
+        send_now(make_letter(mate, jess))
+    _letters_both_ways(jess, rory, 10)
+    with time_machine.travel(later + timedelta(days=2), tick=False):
+        with_five = _queries(client, url)
+        page = client.get(url).content.decode()
+    assert with_one == with_five
+    if path == "/":
+        assert page.count("since you and") == 5

@@ -7,7 +7,7 @@ from django.urls import re_path
 from ninja import NinjaAPI
 from ninja.responses import Status
 
-from dear.api import accounts, archive, errors, homes, letters, mail, mutual, places
+from dear.api import accounts, archive, errors, homes, letters, mail, mutual, places, reminders
 from dear.api.auth import bearer
 from dear.api.health import database_answers
 from dear.api.schemas import OkOut
@@ -44,4 +44,5 @@ api.add_router("", letters.router)
 api.add_router("", places.router)
 api.add_router("", mutual.router)
 api.add_router("", archive.router)
+api.add_router("", reminders.router)
 api.add_router("", mail.router)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from dear.notify.models import EmailChoices, Kind, Notification
 
@@ -52,6 +53,7 @@ def for_notification(notification: Notification) -> EmailMultiAlternatives:
         Kind.LETTER: _letter,
         Kind.SEALED: _sealed,
         Kind.MOMENT: _moment,
+        Kind.REMINDER: _reminder,
     }
     name, context = builders[Kind(notification.kind)](notification)
     return build(name, to=person.confirmed_email, person=person, context=context)
@@ -83,6 +85,19 @@ def _sealed(notification: Notification) -> tuple[str, dict]:
 def _moment(notification: Notification) -> tuple[str, dict]:
     other = notification.moment.other(notification.recipient)
     return "moment", {"other": other.display_name, "url": link(reverse("web:moments"))}
+
+
+def _reminder(notification: Notification) -> tuple[str, dict]:
+    from dear.notify import reminders
+
+    other = notification.about
+    days = max((timezone.now() - reminders.since_of(notification)).days, 0)
+    line = reminders.sentence(days, other.display_name)
+    return "reminder", {
+        "line": line.rstrip("."),
+        "other": other.display_name,
+        "url": link(reverse("web:correspondence", args=[other.pk])),
+    }
 
 
 def confirmation(person, address: str, url: str) -> EmailMultiAlternatives:

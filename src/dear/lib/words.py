@@ -1,0 +1,25 @@
+"""Numbers as a letter would write them: "nine days", not "9 days"."""
+
+from __future__ import annotations
+
+_ONES = [
+    *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
+    *("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen"),
+    *("seventeen", "eighteen", "nineteen"),
+]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def number(n: int) -> str:
+    """``n`` in words below a hundred ("twenty-one"); larger numbers read better as digits."""
+    if n < 0 or n >= 100:
+        return str(n)
+    if n < 20:
+        return _ONES[n]
+    tens, ones = divmod(n, 10)
+    return _TENS[tens - 2] + (f"-{_ONES[ones]}" if ones else "")
+
+
+def days(n: int) -> str:
+    """ "nine days", "one day", "120 days"."""
+    return f"{number(n)} day{'' if n == 1 else 's'}"
