@@ -42,6 +42,16 @@ declare(
     "DEAR_LOGIN_LIMIT_PER_ADDRESS", "20", "Failed logins allowed per client address in 15 minutes."
 )
 declare(
+    "DEAR_WORKER_TICK_SECONDS",
+    "60",
+    "How often each worker looks for due emails and reminders, whatever else it was asked.",
+)
+declare(
+    "DEAR_EMAIL_LEASE_SECONDS",
+    "300",
+    "How long a worker holds an email it is sending; then another may send it.",
+)
+declare(
     "DEAR_EMAIL_URL",
     "",
     "smtp://user:pass@host:587?starttls=on or smtps://user:pass@host:465 (or DEAR_EMAIL_URL_FILE)."
@@ -67,6 +77,8 @@ LOGIN_LIMIT = env_int("DEAR_LOGIN_LIMIT", minimum=1)
 LOGIN_LIMIT_PER_ADDRESS = env_int("DEAR_LOGIN_LIMIT_PER_ADDRESS", minimum=1)
 LOGIN_WINDOW_SECONDS = 15 * 60
 LETTER_BODY_LIMIT = 100_000
+WORKER_TICK_SECONDS = env_int("DEAR_WORKER_TICK_SECONDS", minimum=1)
+EMAIL_LEASE_SECONDS = env_int("DEAR_EMAIL_LEASE_SECONDS", minimum=1)
 
 # Kept as written: a system check (dear.notify.checks) explains a bad one, and the
 # transport reads it when it sends.
@@ -85,6 +97,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "dear.accounts",
     "dear.homes",
     "dear.letters",
@@ -161,6 +175,10 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (emails, reminders) goes through the database, so it needs nothing
+# beside it and survives a restart; `dear worker` and `dear serve` run it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -31,7 +31,7 @@ def render() -> str:
         lines += [f"### `dear {command.name}`", "", f"    {usage}", ""]
         lines += [inspect.cleandoc(command.help or ""), ""]
         for param in command.params:
-            if param.name == "help":
+            if param.name == "help" or getattr(param, "hidden", False):
                 continue
             lines.append(f"- {_param_name(param)}: {getattr(param, 'help', '') or ''}".rstrip())
         if command.params:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from dear.cli import account, archive, backup, boxes, clidoc, home, leave, write
+from dear.cli import account, archive, backup, boxes, clidoc, home, leave, worker, write
 from dear.cli.app import DearApp
 from dear.cli.manage import manage
 from dear.cli.serve import serve
@@ -30,6 +30,7 @@ def main(
 
 
 app.command()(serve)
+app.command()(worker.worker)
 app.command(rich_help_panel="Your letters")(account.login)
 app.command(rich_help_panel="Your letters")(account.logout)
 app.command(rich_help_panel="Your letters")(account.whoami)

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from dear.cli import lan
+from dear.cli import lan, worker
 from dear.cli.app import CommandFailed, err, out
 from dear.cli.django_setup import refuse_unusable_settings, setup_django
 
@@ -30,8 +30,19 @@ def serve(
     # only queue; and fewer concurrent SQLite writers wait less on its lock.
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 2,
     threads: Annotated[int, typer.Option(min=1, help="Request threads per worker.")] = 1,
+    no_worker: Annotated[
+        bool,
+        typer.Option(
+            "--no-worker",
+            help="Start no background worker here: `dear worker` runs elsewhere.",
+        ),
+    ] = False,
 ) -> None:
-    """Make the data dir, apply migrations and serve Dear until stopped (Ctrl-C or SIGTERM)."""
+    """Make the data dir, apply migrations and serve Dear until stopped (Ctrl-C or SIGTERM).
+
+    Beside the web server runs one background worker (`dear worker`), which sends due
+    emails and reminders; it stops when the server stops.
+    """
     address = _parse_address(host)
     _check_port_free(address, port)
 
@@ -63,7 +74,12 @@ def serve(
         log_level=LogLevels.warning,
     )
     server.on_startup(lambda: _announce_when_listening(address, port))
-    server.serve()  # returns after SIGINT or SIGTERM, once the workers have finished
+    background = None if no_worker else worker.start_beside_server()
+    try:
+        server.serve()  # returns after SIGINT or SIGTERM, once the workers have finished
+    finally:
+        if background is not None:
+            worker.stop(background)
     out.print("Dear has stopped.")
 
 

@@ -24,6 +24,7 @@ from dear.lib.errors import Invalid, NotFound, RateLimited
 from dear.mutual.access import housemate, moments_of, shared_home
 from dear.mutual.locks import lock_pair
 from dear.mutual.models import Glance, Kind, Moment
+from dear.notify import services as notify
 
 WINDOW_MINUTES = (5, 24 * 60)
 PAGE_SIZE = 50
@@ -64,6 +65,8 @@ def seal(writer, letter_id, *, blind: bool = False) -> Sealed:
         now = timezone.now()
         letter = letters.seal(writer, letter_id, recipient, blind=bool(blind), now=now)
         moment = _open_a_pair(letter.home, writer, recipient, now)
+        if moment is not None:
+            notify.pair_opened(moment)
     return Sealed(letter_for_writer(writer, letter.pk), moment)
 
 
@@ -144,6 +147,7 @@ def glance(person, to, *, home=None) -> Glanced:
             home=where, kind=Kind.GLANCE, first=other, second=person, at=now
         )
         Glance.objects.filter(pk__in=[theirs.pk, mine.pk]).update(moment=moment)
+        notify.moment_made(moment)
         return Glanced(True, moment, other, words)
 
 

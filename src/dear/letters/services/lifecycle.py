@@ -15,6 +15,7 @@ from dear.letters.models import UNSENT, Delivery, Letter, State
 from dear.letters.services import scheduling
 from dear.lib.errors import Conflict, Invalid
 from dear.mutual.locks import lock_pair
+from dear.notify import services as notify
 
 MAX_AHEAD = timedelta(days=3653)  # ten years, leap days included
 WITHDRAW_MARGIN = timedelta(seconds=1)
@@ -112,6 +113,7 @@ def send(
     letter.updated_at = now
     letter.save(update_fields=["state", "sent_at", "deliver_at", "updated_at", "place", "hint"])
     letter.deliveries.update(delivered_at=deliver_at, found_at=None, read_at=None)
+    notify.letter_sent(letter)
     return letter
 
 
@@ -198,6 +200,7 @@ def to_drawer(letter: Letter, now) -> Letter:
     letter.updated_at = now
     letter.save(update_fields=["state", "blind", "sent_at", "deliver_at", "updated_at"])
     letter.deliveries.update(delivered_at=None, found_at=None, read_at=None)
+    notify.letter_withdrawn(letter)
     return letter
 
 
