@@ -163,6 +163,32 @@ def test_an_address_removed_before_sending_gets_nothing(clock, mailbox, reader, 
     assert the_row().outcome == Outcome.DROPPED
 
 
+def test_an_address_confirmed_after_sending_and_before_arrival_gets_the_email(
+    clock, mailbox, home, jess, rory
+):
+    letter = make_letter(jess, rory)
+    letters.send(jess, letter.pk, deliver_at=NOON + timedelta(days=2))
+
+    clock.move_to(NOON + timedelta(days=1))
+    reader = reachable(rory)
+    clock.move_to(NOON + timedelta(days=2, minutes=1))
+
+    assert outbox.send_due() == 1
+    assert len(mailbox.to(reader.confirmed_email)) == 1
+
+
+def test_someone_who_never_confirmed_an_address_is_sent_nothing(clock, mailbox, home, jess, rory):
+    rory.email = "rory@home.test"
+    rory.save()
+    send_now(make_letter(jess, rory))
+
+    assert outbox.send_due() == 0
+
+    assert mailbox.messages == []
+    row = the_row()
+    assert row.outcome == Outcome.DROPPED
+
+
 def test_a_refusal_is_tried_again_with_growing_waits_then_sent(clock, mailbox, reader, jess):
     send_now(make_letter(jess, reader))
     mailbox.refuse.extend([TRY_LATER, TRY_LATER])

@@ -24,15 +24,19 @@ from dear.notify.models import Kind, Notification, Outcome
 def letter_sent(letter: Letter) -> None:
     """``letter`` was just sent: each recipient is owed "A letter from … is waiting" once
     it reaches them, held until their quiet hours end. A note left at a place sends none
-    (it is meant to be found); a sealed letter none either (its pair's opening does)."""
+    (it is meant to be found); a sealed letter none either (its pair's opening does).
+
+    Owed to everyone it is for, address or not: someone who confirms an address before
+    a letter scheduled for them arrives gets its email. The outbox drops the rest."""
     if not transport.configured() or letter.place_id is not None or letter.state != State.SENT:
         return
     due = set()
     for delivery in letter.deliveries.select_related("recipient"):
-        person = delivery.recipient
-        if delivery.delivered_at is None or not person.confirmed_email:
+        if delivery.delivered_at is None:
             continue
-        due.add(_owe(person, Kind.LETTER, letter.pk, delivery.delivered_at, letter=letter))
+        due.add(
+            _owe(delivery.recipient, Kind.LETTER, letter.pk, delivery.delivered_at, letter=letter)
+        )
     _wake(due)
 
 
@@ -65,8 +69,7 @@ def _tell_both(moment, kind: str) -> None:
         return
     due = set()
     for person, other in ((moment.first, moment.second), (moment.second, moment.first)):
-        if person.confirmed_email:
-            due.add(_owe(person, kind, moment.pk, moment.at, moment=moment, about=other))
+        due.add(_owe(person, kind, moment.pk, moment.at, moment=moment, about=other))
     _wake(due)
 
 
