@@ -18,7 +18,7 @@ from dear.letters import boxes, notes
 from dear.letters import services as letters
 from dear.letters.access import letter_for_reader
 from dear.letters.models import Letter, State
-from dear.lib.errors import Invalid, NotFound
+from dear.lib.errors import Gone, Invalid, NotFound
 from dear.mutual import services as mutual
 from dear.mutual.models import Glance, Moment
 from tests.helpers import make_home, make_letter, send_now
@@ -107,6 +107,29 @@ def test_someone_who_left_may_come_back_only_with_an_invite(home, jess, rory):
 
     assert rory in members_of(home)
     assert Membership.objects.filter(home=home, person=rory).count() == 2
+
+
+def test_the_leavers_unused_invites_stop_working_for_them_and_anyone(home, jess, rory, olive):
+    theirs = homes.create_invite(rory, home.pk).code
+    jess_s = homes.create_invite(jess, home.pk).code
+
+    homes.leave_home(rory, home.pk)
+
+    for person in (rory, olive):
+        with pytest.raises(Gone):
+            homes.accept_invite(person, theirs)
+    homes.accept_invite(olive, jess_s)  # a stayer's invite still works
+    assert olive in members_of(home)
+
+
+def test_when_the_last_member_leaves_no_invite_opens_the_empty_home(home, jess, rory, sam, olive):
+    code = homes.create_invite(jess, home.pk).code
+    for person in (rory, sam, jess):
+        homes.leave_home(person, home.pk)
+
+    with pytest.raises(Gone):
+        homes.accept_invite(olive, code)
+    assert not members_of(home).exists()
 
 
 def test_an_outsider_or_someone_who_already_left_cannot_leave(home, rory, olive, other_home):

@@ -115,6 +115,12 @@ def leave_home(person, home_id) -> Left:
         forget_glances(person, home)
         membership.left_at = now
         membership.save(update_fields=["left_at"])
+        # Their unused invites stop working: nobody walks in on the word of someone who
+        # has gone, themselves included. When nobody is left, nobody can invite at all.
+        invites = Invite.objects.filter(home=home, used_at__isnull=True, expires_at__gt=now)
+        if Membership.objects.filter(home=home, left_at__isnull=True).exists():
+            invites = invites.filter(created_by=person)
+        invites.update(expires_at=now)
     return Left(home=home, back_in_drawer=len(returned.mine))
 
 
