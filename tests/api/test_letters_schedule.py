@@ -99,6 +99,24 @@ def test_a_time_that_cannot_be_answers_422_and_sends_nothing(
     assert (letter.state, letter.deliver_at) == (State.DRAFT, None)
 
 
+@pytest.mark.parametrize(
+    ("zone", "arrives_on"),
+    [("America/New_York", "9999-12-31T23:00"), ("Asia/Tokyo", "0001-01-01T00:30")],
+)
+def test_the_calendars_very_ends_answer_422_not_an_error(
+    clock, as_jess, jess, rory, zone, arrives_on
+):
+    lives_in(rory, zone)
+    letter = make_letter(jess, rory)
+
+    response = send(as_jess, letter, {"arrives_on": arrives_on})
+
+    assert response.status_code == 422, response.content
+    assert "ten years" in response.json()["error"]["message"]
+    letter.refresh_from_db()
+    assert letter.state == State.DRAFT
+
+
 def test_scheduled_lists_my_letters_on_their_way_soonest_first(clock, as_jess, as_rory, jess, rory):
     later = make_letter(jess, rory)
     send(as_jess, later, {"arrives_on": "2027-06-01T08:00"})

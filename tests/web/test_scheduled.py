@@ -118,6 +118,7 @@ def test_a_day_without_a_time_arrives_at_eight(clock, client_of, draft, jess, ro
         ({"arrives": "on", "arrives_date": "2027-01-05", "arrives_time": "25:00"}, "do not look"),
         ({"arrives": "on", "arrives_date": "2026-12-01"}, "Choose a delivery time in the future."),
         ({"arrives": "on", "arrives_date": "2037-01-05"}, "at most ten years"),
+        ({"arrives": "on", "arrives_date": "9999-12-31", "arrives_time": "23:59"}, "ten years"),
         # Without the script, a day typed with "Now" still ticked must not go now.
         ({"arrives": "now", "arrives_date": "2027-01-05"}, "A day is filled in"),
         ({"arrives": "morning", "arrives_date": "2027-01-05"}, "A day is filled in"),

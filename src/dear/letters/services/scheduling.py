@@ -58,4 +58,9 @@ def arrival(writer, letter, *, morning: bool = False, local=None, now=None) -> d
             "arrives_on is a time on the recipient's clock, without a zone; "
             "for an exact instant give deliver_at instead."
         )
-    return times.local_to_utc(local, clock.zone)
+    try:
+        return times.local_to_utc(local, clock.zone)
+    except OverflowError:
+        # The first or last hours of the calendar, which no clock can carry over to UTC:
+        # far outside the ten years a letter may wait, either way.
+        raise Invalid("Choose a day between now and ten years from now.") from None
