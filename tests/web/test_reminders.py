@@ -114,7 +114,7 @@ def test_saving_without_email_configured_keeps_the_email_choice(
     assert Reminder.objects.values_list("after_days", "email").get() == (3, True)
 
 
-@pytest.mark.parametrize("days", ["0", "366", "seven", "", "2.5"])
+@pytest.mark.parametrize("days", ["0", "366", "seven", "", "2.5", "²", "①", "0007"])
 def test_a_bad_number_of_days_is_refused_and_nothing_is_stored(home, jess, rory, client_of, days):
     response = client_of(jess).post(f"/with/{rory.pk}/reminder", {"after_days": days})
     assert response.status_code == 422

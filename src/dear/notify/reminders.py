@@ -11,6 +11,7 @@ reminder never tells more than the letters themselves do.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -75,7 +76,8 @@ def _clean_days(after_days) -> int:
     value = None
     if isinstance(after_days, int) and not isinstance(after_days, bool):
         value = after_days
-    elif isinstance(after_days, str) and after_days.strip().isdigit():
+    elif isinstance(after_days, str) and re.fullmatch(r"[0-9]{1,3}", after_days.strip()):
+        # Plain digits only: str.isdigit() also takes "²", which int() refuses.
         value = int(after_days.strip())
     if value is None or not MIN_DAYS <= value <= MAX_DAYS:
         raise Invalid(
