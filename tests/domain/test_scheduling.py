@@ -102,6 +102,41 @@ def test_in_the_morning_across_a_clock_change_is_still_eight_there(home, jess, r
     assert sent.deliver_at == datetime(2027, 3, 14, 12, 0, tzinfo=UTC)
 
 
+@pytest.mark.parametrize(
+    "when",
+    [{"morning": True}, {"arrives_on": datetime(2026, 12, 8, 8, 0)}],
+    ids=["morning", "arrives_on"],
+)
+def test_eight_oclock_seconds_away_still_waits_the_undo_window(settings, home, jess, rory, when):
+    settings.SEND_UNDO_SECONDS = 30
+    zones((rory, "Europe/Lisbon"))
+    letter = make_letter(jess, rory)
+    now = datetime(2026, 12, 8, 7, 59, 50, tzinfo=UTC)  # 07:59:50 in Lisbon
+
+    with time_machine.travel(now, tick=False):
+        sent = letters.send(jess, letter.pk, **when)
+        letters.withdraw(jess, sent.pk)  # the writer changed their mind in time
+
+    assert sent.deliver_at == now + timedelta(seconds=30)
+    letter.refresh_from_db()
+    assert (letter.state, letter.deliver_at) == (State.KEPT, None)
+
+
+def test_a_time_on_the_clock_that_is_now_is_refused_not_moved_on(settings, home, jess, rory):
+    settings.SEND_UNDO_SECONDS = 30
+    letter = make_letter(jess, rory)
+
+    at_eight = datetime(2026, 12, 8, 8, 0)
+    with (
+        time_machine.travel(at_eight.replace(tzinfo=UTC), tick=False),
+        pytest.raises(Invalid, match="in the future"),
+    ):
+        letters.send(jess, letter.pk, arrives_on=at_eight)
+
+    letter.refresh_from_db()
+    assert (letter.state, letter.deliver_at) == (State.DRAFT, None)
+
+
 def test_a_letter_to_people_on_different_clocks_is_read_on_the_writers(
     clock, home, jess, rory, sam
 ):

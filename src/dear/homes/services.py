@@ -103,6 +103,9 @@ def leave_home(person, home_id) -> Left:
             for other in sorted(wanted, key=lambda one: pair_key(person, one)):
                 lock_pair(person, other)
                 locked.add(other.pk)
+        # The membership row before any letter: letters.services.lifecycle.send locks
+        # memberships then the letter in the same order, so a send and a leave wait for
+        # each other instead of deadlocking, and neither misses the other.
         membership = (
             Membership.objects.select_for_update()
             .filter(home=home, person=person, left_at__isnull=True)

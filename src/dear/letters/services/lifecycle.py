@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dear.homes.access import members_of
+from dear.homes.models import Membership
 from dear.letters import notes
 from dear.letters.access import letter_for_reader, letter_for_writer
 from dear.letters.models import UNSENT, Delivery, Letter, State
@@ -79,30 +80,44 @@ def send(
     It arrives after the undo window, at ``deliver_at`` (an instant), at ``arrives_on`` (a
     wall-clock time on its recipients' clock) or, with ``morning``, at their next 08:00
     (see ``scheduling.py``)."""
+    # The membership rows of the writer and readers first, then the letter's: the order a
+    # leave takes them in (homes.services.leave_home), so the two never deadlock and one
+    # waits for the other. A send that checked the members before a leave committed
+    # would otherwise still go out, to or from someone who has left, after the leave
+    # looked for letters on their way and found this one unsent.
+    seen = letter_for_writer(writer, letter_id)
+    readers = _reader_ids(seen)
+    current = _lock_current_members(seen.home_id, {writer.pk, *readers})
     letter = letter_for_writer(writer, letter_id, for_update=True)
     if letter.state not in UNSENT:
         raise Conflict(f"A {letter.state} letter cannot be sent.")
     if not letter.body.strip():
         raise Invalid("Write something before you send it.")
-    people = letter.recipients
-    current = {person.pk for person in members_of(letter.home)}
+    if _reader_ids(letter) != readers:
+        raise Conflict("This letter changed a moment ago. Try again.")
     if writer.pk not in current:
         raise Invalid(LEFT_THE_HOME)
-    if not people or any(person.pk not in current for person in people):
+    if not readers or readers - current:
         raise Invalid("Everyone a letter is to must still be a member of its home.")
     now = timezone.now()
+    undo = now + timedelta(seconds=settings.SEND_UNDO_SECONDS)
     if sum((deliver_at is not None, arrives_on is not None, bool(morning))) > 1:
         raise Invalid("Say when it arrives one way only: deliver_at, arrives_on or morning.")
-    if arrives_on is not None or morning:
+    on_a_clock = arrives_on is not None or bool(morning)
+    if on_a_clock:
         deliver_at = scheduling.arrival(writer, letter, morning=morning, local=arrives_on, now=now)
     if deliver_at is None:
-        deliver_at = now + timedelta(seconds=settings.SEND_UNDO_SECONDS)
+        deliver_at = undo
     elif timezone.is_naive(deliver_at):
         raise Invalid("Give the delivery time with its time zone.")
     elif deliver_at <= now:
         raise Invalid("Choose a delivery time in the future.")
     elif deliver_at > now + MAX_AHEAD:
         raise Invalid("A letter can wait at most ten years.")
+    if on_a_clock:
+        # "In the morning" at 07:59:50 is ten seconds away: it still waits the undo
+        # window, like a letter sent now, so its writer has the same chance to take it back.
+        deliver_at = max(deliver_at, undo)
     if hint and place is None:
         raise Invalid("A hint goes with a place: choose where to leave the note.")
     letter.place = notes.place_for_note(writer, letter, place) if place is not None else None
@@ -115,6 +130,23 @@ def send(
     letter.deliveries.update(delivered_at=deliver_at, found_at=None, read_at=None)
     notify.letter_sent(letter)
     return letter
+
+
+def _reader_ids(letter: Letter) -> frozenset:
+    return frozenset(letter.deliveries.values_list("recipient_id", flat=True))
+
+
+def _lock_current_members(home_id, person_ids) -> frozenset:
+    """Of ``person_ids``, those still members of the home, their membership rows locked
+    (in pk order, one order for everyone) until the transaction ends. PostgreSQL re-checks
+    ``left_at`` on a row it waited for, so a leave that committed meanwhile counts."""
+    rows = (
+        Membership.objects.select_for_update()
+        .filter(home_id=home_id, person_id__in=person_ids, left_at__isnull=True)
+        .order_by("pk")
+        .values_list("person_id", flat=True)
+    )
+    return frozenset(rows)
 
 
 def sole_recipient(letter: Letter):
