@@ -3,15 +3,21 @@ every account or none, and a new password that ends every session."""
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
-from dear.accounts import reset
+from dear.accounts import reset, tasks
 from tests.helpers import PASSWORD, make_person
 from tests.web.conftest import without_csrf
 
@@ -26,16 +32,34 @@ def jess_confirmed(jess):
     return jess
 
 
-def sending_done():
-    """Wait for the links being sent off the request's thread."""
-    for thread in threading.enumerate():
-        if thread.name == reset.THREAD_NAME:
-            thread.join(timeout=30)
+def worker(**options) -> Worker:
+    return Worker(
+        **{
+            "queue_names": ["default"],
+            "interval": 0,
+            "batch": True,
+            "backend_name": "default",
+            "startup_delay": False,
+            "max_tasks": None,
+            "worker_id": "test",
+            "excluded_queue_names": [],
+            **options,
+        }
+    )
+
+
+def run_queued() -> None:
+    """Run the queued tasks in this process, one by one as the worker runs them. (Its
+    loop closes the database connection, which a test's transaction cannot survive.)"""
+    runner = worker()
+    for queued in DBTaskResult.objects.ready():
+        queued.claim("test")
+        runner.run_task(queued)
 
 
 def ask(client, who: str):
     response = client.post("/password/forgot", {"who": who})
-    sending_done()
+    run_queued()
     return response
 
 
@@ -61,6 +85,83 @@ def test_a_link_goes_to_the_confirmed_address_by_username(mailbox, jess_confirme
     (sent,) = mailbox.messages
     assert sent.envelope_to == ["jess@home.test"]
     assert sent.subject == "Set a new password for Dear"
+
+
+def test_asking_about_an_account_or_nobody_does_the_same_in_the_request(
+    mailbox, jess_confirmed, client_of, monkeypatch
+):
+    started = []
+    start = threading.Thread.start
+    monkeypatch.setattr(threading.Thread, "start", lambda t: (started.append(t), start(t)))
+
+    def asking(who: str) -> dict:
+        threads = threading.active_count()
+        with CaptureQueriesContext(connection) as queries:
+            response = client_of(None).post("/password/forgot", {"who": who})
+        return {
+            "status": response.status_code,
+            "page": without_csrf(response.content),
+            "queries": [shape(query["sql"]) for query in queries],
+            "threads": threading.active_count() - threads,
+        }
+
+    asking("someone")  # the first request warms up what every later one finds ready
+    known = asking("jess")
+    unknown = asking("nobody-here")
+
+    assert known == unknown
+    assert known["threads"] == 0
+    assert started == []
+    assert mailbox.messages == []
+    queued = DBTaskResult.objects.order_by("enqueued_at")
+    assert [(row.task_path, row.args_kwargs["args"], row.status) for row in queued] == [
+        (tasks.send_reset_links.module_path, [who], TaskResultStatus.READY)
+        for who in ("someone", "jess", "nobody-here")
+    ]
+    run_queued()
+    assert [m.envelope_to for m in mailbox.messages] == [["jess@home.test"]]
+
+
+def shape(sql: str) -> str:
+    """A statement without its values: what was typed, the time and ids differ."""
+    return re.sub(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b", "?", sql)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_sends_the_link(mailbox, jess_confirmed, client_of):
+    client_of(None).post("/password/forgot", {"who": "jess"})
+
+    worker().run()
+
+    (sent,) = mailbox.messages
+    assert sent.envelope_to == ["jess@home.test"]
+    (done,) = DBTaskResult.objects.all()
+    assert (done.status, done.return_value) == (TaskResultStatus.SUCCESSFUL, 1)
+
+
+def test_what_was_typed_stays_out_of_the_logs(mailbox, jess_confirmed, client_of, caplog):
+    mailbox.refuse.append("451 4.3.0 try later")
+
+    with caplog.at_level(logging.DEBUG):
+        ask(client_of(None), "JESS")
+        ask(client_of(None), "Nobody@Where.test")
+
+    assert "did not go" in caplog.text
+    assert "JESS" not in caplog.text
+    assert "Nobody@Where.test".lower() not in caplog.text.lower()
+
+
+def test_a_link_asked_for_before_email_was_turned_off_is_not_sent(
+    mailbox, jess_confirmed, client_of, settings
+):
+    client_of(None).post("/password/forgot", {"who": "jess"})
+    settings.EMAIL_URL = ""
+
+    run_queued()
+
+    assert mailbox.messages == []
+    (done,) = DBTaskResult.objects.all()
+    assert (done.status, done.return_value) == (TaskResultStatus.SUCCESSFUL, 0)
 
 
 def test_a_link_goes_by_address_too(mailbox, jess_confirmed, client_of):
@@ -172,6 +273,7 @@ def test_asking_again_and_again_is_slowed_down(mailbox, jess_confirmed, client_o
 
     assert response.status_code == 429
     assert len(mailbox.messages) == 2
+    assert DBTaskResult.objects.count() == 2
 
 
 def test_asking_about_nobody_is_slowed_down_just_the_same(mailbox, db, client_of, settings):
@@ -190,6 +292,14 @@ def test_an_empty_answer_is_asked_again(mailbox, db, client_of):
     assert "Give your username or your email address." in response.content.decode()
 
 
+def test_an_answer_longer_than_any_account_name_is_asked_again(mailbox, db, client_of):
+    response = ask(client_of(None), "x" * 255)
+
+    assert response.status_code == 422
+    assert "longer than any username or email address" in response.content.decode()
+    assert not DBTaskResult.objects.exists()
+
+
 def test_without_email_set_up_the_page_says_who_can_help(jess_confirmed, client_of, settings):
     settings.EMAIL_URL = ""
 
@@ -201,3 +311,4 @@ def test_without_email_set_up_the_page_says_who_can_help(jess_confirmed, client_
     assert 'name="who"' not in shown
     assert posted.status_code == 200
     assert reset.SENT not in posted.content.decode()
+    assert not DBTaskResult.objects.exists()

@@ -1,15 +1,16 @@
 """A new password by email: a link to a person's confirmed address, valid for an hour.
 
 Asking answers the same whether or not the account exists or has a confirmed address,
-and takes the same time: the email is made and sent off the request's thread. So nobody
-learns from this page who has an account here.
+and does the same work: the request only counts the attempt and queues one task with what
+was typed; the background worker looks the accounts up and sends the links. Even a thread
+started in the request for a known account would slow its answer down. So nobody learns
+from this page, by its words or its timing, who has an account here.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -33,7 +34,8 @@ BAD_LINK = (
     "This link has expired or has already been used. "
     "Ask for a new one: “Forgot your password?” on the login page."
 )
-THREAD_NAME = "dear-password-reset"
+# The longest username or address an account can have.
+LONGEST = max(Person._meta.get_field(name).max_length for name in ("username", "email"))
 
 
 def link_for(person: Person) -> str:
@@ -42,25 +44,21 @@ def link_for(person: Person) -> str:
     return emails.link(reverse("web:reset_password", args=[uid, token]))
 
 
-def _send_links(people: list[Person]) -> None:
-    for person in people:
-        try:
-            transport.send_now(emails.password_reset(person, link_for(person)))
-        except (transport.TemporaryFailure, transport.PermanentFailure) as exc:
-            logger.warning("A password reset link for %s did not go: %s", person.pk, exc)
-        except Exception:
-            logger.exception("A password reset link for %s could not be made", person.pk)
+def ask(identifier: str, *, address: str) -> None:
+    """Queue reset links for each active account whose username or confirmed address is
+    ``identifier``; callers tell everyone ``SENT`` either way. Nothing here depends on
+    whether such an account exists: the lookup happens in the worker (``send_links``)."""
+    # Imported here: the task module imports this one.
+    from dear.accounts.tasks import send_reset_links
 
-
-def ask(identifier: str, *, address: str) -> threading.Thread | None:
-    """Send a reset link to each active account whose username or confirmed address is
-    ``identifier``. Answers the thread sending them (None when there is none to send),
-    for tests to wait on; callers tell everyone ``SENT`` either way."""
     if not transport.configured():
         raise Conflict(NO_EMAIL)
     identifier = " ".join((identifier or "").split())
     if not identifier:
         raise Invalid("Give your username or your email address.")
+    if len(identifier) > LONGEST:
+        # Nothing that long can match, and it would be kept in the task row besides.
+        raise Invalid("That is longer than any username or email address here.")
     digest = hashlib.sha256(identifier.lower().encode()).hexdigest()
     limit_attempts(
         {
@@ -69,17 +67,30 @@ def ask(identifier: str, *, address: str) -> threading.Thread | None:
         },
         "Several links were asked for in the last few minutes. Wait a little and try again.",
     )
-    people = list(
+    send_reset_links.enqueue(identifier)
+
+
+def send_links(identifier: str) -> int:
+    """In the worker: send a link to each active account whose username or confirmed
+    address is ``identifier`` (any case). Answers how many went. Logs name accounts by
+    id only: what was typed stays out of them."""
+    if not transport.configured():
+        return 0  # email was turned off since the asking; they can ask whoever runs Dear
+    people = (
         Person.objects.filter(is_active=True, email_confirmed_at__isnull=False)
         .exclude(email="")
         .filter(Q(username__iexact=identifier) | Q(email__iexact=identifier))
     )
-    if not people:
-        return None
-    # Daemon: a server stopping does not wait for a mail server; the person asks again.
-    sending = threading.Thread(target=_send_links, args=(people,), name=THREAD_NAME, daemon=True)
-    sending.start()
-    return sending
+    sent = 0
+    for person in people:
+        try:
+            transport.send_now(emails.password_reset(person, link_for(person)))
+            sent += 1
+        except (transport.TemporaryFailure, transport.PermanentFailure) as exc:
+            logger.warning("A password reset link for %s did not go: %s", person.pk, exc)
+        except Exception:
+            logger.exception("A password reset link for %s could not be made", person.pk)
+    return sent
 
 
 def person_for_link(uid: str, token: str) -> Person:
