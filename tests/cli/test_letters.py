@@ -3,22 +3,8 @@
 from __future__ import annotations
 
 import httpx
-import pytest
 
-from tests.cli.household import household
-from tests.cli.person import terminal
 from tests.helpers import PASSWORD
-
-
-@pytest.fixture
-def two_terminals(dear_server_factory, tmp_path):
-    server = dear_server_factory(send_undo_seconds=0)
-    people = household(server)
-    jess, rory = terminal(tmp_path, "jess"), terminal(tmp_path, "rory")
-    for someone, person in ((jess, people.jess), (rory, people.rory)):
-        done = someone.run("login", server.base_url, "--token-stdin", stdin=person.token)
-        assert done.returncode == 0, done.stderr
-    return server, people, jess, rory
 
 
 def test_write_send_then_read_and_reply(two_terminals):

@@ -8,24 +8,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.cli.household import household
-from tests.cli.person import terminal
-
 
 @pytest.fixture
-def two_terminals(dear_server_factory, tmp_path):
-    server = dear_server_factory(send_undo_seconds=0)
-    people = household(server)
-    jess, rory = terminal(tmp_path, "jess"), terminal(tmp_path, "rory")
-    for someone, person in ((jess, people.jess), (rory, people.rory)):
-        done = someone.run("login", server.base_url, "--token-stdin", stdin=person.token)
-        assert done.returncode == 0, done.stderr
+def lisbon(two_terminals):
+    """Jess and Rory at their terminals, Rory on Lisbon's clock."""
+    _, people, jess, rory = two_terminals
     assert people.rory.client.patch("/me", json={"time_zone": "Europe/Lisbon"}).status_code == 200
     return people, jess, rory
 
 
-def test_a_letter_sent_to_arrive_on_their_clock_waits_on_its_way_until_withdrawn(two_terminals):
-    _, jess, rory = two_terminals
+def test_a_letter_sent_to_arrive_on_their_clock_waits_on_its_way_until_withdrawn(lisbon):
+    _, jess, rory = lisbon
 
     written = jess.run("write", "rory", "--send", "--arrives", "2030-06-01 08:30", WORDS="Soon.")
 
@@ -46,8 +39,8 @@ def test_a_letter_sent_to_arrive_on_their_clock_waits_on_its_way_until_withdrawn
     assert "Nothing on its way" in jess.run("scheduled").stdout
 
 
-def test_morning_arrives_at_eight_on_their_clock_and_choices_of_time_do_not_mix(two_terminals):
-    _, jess, _ = two_terminals
+def test_morning_arrives_at_eight_on_their_clock_and_choices_of_time_do_not_mix(lisbon):
+    _, jess, _ = lisbon
 
     morning = jess.run("write", "rory", "--morning", WORDS="Good morning.")
 

@@ -8,7 +8,6 @@ import logging
 from datetime import time, timedelta
 
 import pytest
-import time_machine
 
 from dear.letters import services as letters
 from dear.letters.models import Letter, State
@@ -20,18 +19,6 @@ from tests.notify.people import NOON, reachable
 pytestmark = pytest.mark.django_db
 
 TRY_LATER = "451 4.3.0 Try again later"
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(NOON, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def reader(mailbox, home, rory):
-    """Rory, with a confirmed address, in UTC with the default quiet hours."""
-    return reachable(rory)
 
 
 def the_row() -> Notification:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -21,17 +20,6 @@ pytestmark = pytest.mark.django_db
 # The worker closes its connection between tasks, as it should, which only works outside
 # a test's transaction.
 with_worker = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(NOON, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def reader(mailbox, home, rory):
-    return reachable(rory)
 
 
 def run_ready_tasks() -> None:
