@@ -170,3 +170,20 @@ def test_an_email_comes_from_the_configured_sender(mailbox, jess):
 
     assert got.envelope_from == "dear@home.test"
     assert str(got.message["From"]) == "Dear <dear@home.test>"
+
+
+def test_the_address_changed_notice_goes_to_the_old_address_and_says_what_to_do(mailbox, jess):
+    confirmed(jess, "jess@work.test")
+
+    got = arrived(mailbox, emails.address_changed(jess, "jess@home.test"))
+
+    assert got.envelope_to == ["jess@home.test"]
+    assert got.subject == "The address Dear writes to was changed"
+    for part in (got.text(), got.html()):
+        assert "The address Dear writes to for Jess" in part
+        assert "it is no longer jess@home.test" in part
+        assert "If it wasn't you" in part
+        assert "jess@work.test" not in part
+    assert "http://dear.test/settings" in got.text()
+    assert 'href="http://dear.test/settings"' in got.html()
+    assert "because you asked for them" not in got.text()

@@ -18,6 +18,8 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from dear.accounts import reset, tasks
+from dear.accounts.models import ApiToken
+from tests.api.conftest import ApiClient, client_for
 from tests.helpers import PASSWORD, make_person
 from tests.web.conftest import without_csrf
 
@@ -211,10 +213,39 @@ def test_the_link_sets_a_new_password_and_ends_every_session(mailbox, jess_confi
 
     assert form.status_code == 200
     assert "Choose a new password" in form.content.decode()
-    assert "Your new password is set. Log in with it." in done.content.decode()
+    assert "Your new password is set. You are signed out everywhere" in done.content.decode()
     jess_confirmed.refresh_from_db()
     assert jess_confirmed.check_password(NEW_PASSWORD)
     assert elsewhere.get("/settings").status_code == 302
+
+
+def test_after_a_reset_the_old_api_tokens_answer_401(mailbox, jess_confirmed, rory, client_of):
+    laptop = client_for(jess_confirmed)
+    rorys = client_for(rory)
+    assert laptop.get("/me").status_code == 200
+    ask(client_of(None), "jess")
+    link = link_in(mailbox.messages[0])
+
+    done = client_of(None).post(link, {"new_password": NEW_PASSWORD}, follow=True)
+
+    assert laptop.get("/me").status_code == 401
+    assert not ApiToken.objects.filter(person=jess_confirmed).exists()
+    assert rorys.get("/me").status_code == 200
+    page = done.content.decode()
+    assert (
+        "You are signed out everywhere, and <code>dear</code> on your computers will ask you "
+        "to log in again." in page
+    )
+
+
+def test_a_new_token_works_after_the_reset(mailbox, jess_confirmed, client_of):
+    ask(client_of(None), "jess")
+    client_of(None).post(link_in(mailbox.messages[0]), {"new_password": NEW_PASSWORD})
+
+    answer = ApiClient().post("/tokens", {"username": "jess", "password": NEW_PASSWORD})
+
+    assert answer.status_code == 201
+    assert ApiClient(answer.json()["token"]).get("/me").status_code == 200
 
 
 def test_a_link_works_once(mailbox, jess_confirmed, client_of):

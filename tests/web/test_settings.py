@@ -44,6 +44,32 @@ def test_changing_the_password_needs_the_current_one(jess, client_of):
     assert jess.check_password(PASSWORD)
 
 
+def test_guessing_the_current_password_again_and_again_is_slowed_down(jess, client_of, settings):
+    settings.LOGIN_LIMIT = 2
+    client = client_of(jess)
+    for guess in ("wrong", "wronger"):
+        client.post("/settings/password", {"old_password": guess, "new_password": "a new secret"})
+
+    response = client.post(
+        "/settings/password", {"old_password": PASSWORD, "new_password": "a brand new secret"}
+    )
+
+    assert response.status_code == 429
+    jess.refresh_from_db()
+    assert jess.check_password(PASSWORD)
+
+
+def test_changing_the_password_in_settings_leaves_api_tokens_working(jess, client_of):
+    # Unlike a reset by email: the person is here, can see their tokens and revoke them.
+    raw = issue_token(jess, "laptop")
+
+    client_of(jess).post(
+        "/settings/password", {"old_password": PASSWORD, "new_password": "a brand new secret"}
+    )
+
+    assert person_for_token(raw)[0] == jess
+
+
 def test_a_new_token_is_shown_once_and_works(jess, client_of):
     client = client_of(jess)
     response = client.post("/settings/tokens", {"name": "laptop"})

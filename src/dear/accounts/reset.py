@@ -16,12 +16,13 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from dear.accounts.models import Person
+from dear.accounts.models import ApiToken, Person
 from dear.accounts.services import limit_attempts
 from dear.lib.errors import Conflict, Gone, Invalid
 from dear.notify import emails, transport
@@ -107,13 +108,17 @@ def person_for_link(uid: str, token: str) -> Person:
 
 
 def set_password(uid: str, token: str, password: str) -> Person:
-    """Set a new password through a reset link. Every session of theirs ends with it:
-    sessions carry a digest of the password they were made with."""
+    """Set a new password through a reset link. Every session of theirs ends with it
+    (sessions carry a digest of the password they were made with), and every API token:
+    someone who resets a password may well fear that another has their account, and a
+    token taken meanwhile would outlive the sessions."""
     person = person_for_link(uid, token)
     try:
         validate_password(password or "", person)
     except ValidationError as exc:
         raise Invalid(" ".join(exc.messages)) from None
-    person.set_password(password)
-    person.save(update_fields=["password"])
+    with transaction.atomic():
+        person.set_password(password)
+        person.save(update_fields=["password"])
+        ApiToken.objects.filter(person=person).delete()
     return person

@@ -21,6 +21,7 @@ from dear.lib.errors import Forbidden, Invalid, NotFound, RateLimited, Unauthori
 
 TOKEN_PREFIX = "dear_"
 WRONG_LOGIN = "Wrong username or password."
+WRONG_PASSWORD = "Your current password is not right."
 CLOCK_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 
 
@@ -129,6 +130,27 @@ def limit_attempts(limits: dict[str, int], message: str) -> None:
         raise RateLimited(message)
 
 
+def _account_key(username: str) -> str:
+    # A digest keeps the key short whatever was typed, and the same for JESS and jess.
+    return "account:" + hashlib.sha256((username or "").strip().lower().encode()).hexdigest()
+
+
+def _count_attempt(limits: dict[str, int], message: str) -> list[LoginFailure]:
+    """Count an attempt at a password as failed under each key before it is checked, so
+    attempts made at the same moment cannot all slip under the limit; refuse (429) once
+    any key has had more than its limit. A success hands the rows to ``_forgive``."""
+    now = timezone.now()
+    rows = LoginFailure.objects.bulk_create([LoginFailure(key=key, at=now) for key in limits])
+    if any(_recent_failures(key, now) > limit for key, limit in limits.items()):
+        _forgive(rows)
+        raise RateLimited(message)
+    return rows
+
+
+def _forgive(rows: list[LoginFailure]) -> None:
+    LoginFailure.objects.filter(pk__in=[row.pk for row in rows]).delete()
+
+
 def login(username: str, password: str, *, address: str, request=None) -> Person:
     """Check a username and password, refusing (429) after too many recent failures.
 
@@ -136,28 +158,35 @@ def login(username: str, password: str, *, address: str, request=None) -> Person
     """
     now = timezone.now()
     name = (username or "").strip()
-    # A digest keeps the key short whatever was typed, and the same for JESS and jess.
-    account_key = "account:" + hashlib.sha256(name.lower().encode()).hexdigest()
-    address_key = f"address:{address}"[:200]
-    # Count this attempt as a failure before checking the password, so attempts made at
-    # the same moment cannot all slip under the limit; a success takes it back.
-    attempt = LoginFailure.objects.bulk_create(
-        [LoginFailure(key=account_key, at=now), LoginFailure(key=address_key, at=now)]
+    attempt = _count_attempt(
+        {
+            _account_key(name): settings.LOGIN_LIMIT,
+            f"address:{address}"[:200]: settings.LOGIN_LIMIT_PER_ADDRESS,
+        },
+        "Too many failed logins. Wait a few minutes and try again.",
     )
-    if (
-        _recent_failures(account_key, now) > settings.LOGIN_LIMIT
-        or _recent_failures(address_key, now) > settings.LOGIN_LIMIT_PER_ADDRESS
-    ):
-        LoginFailure.objects.filter(pk__in=[row.pk for row in attempt]).delete()
-        raise RateLimited("Too many failed logins. Wait a few minutes and try again.")
     person = authenticate(request, username=name, password=password or "")
     if person is None:
         LoginFailure.objects.filter(
             at__lt=now - timedelta(seconds=settings.LOGIN_WINDOW_SECONDS)
         ).delete()
         raise Unauthorized(WRONG_LOGIN)
-    LoginFailure.objects.filter(pk__in=[row.pk for row in attempt]).delete()
+    _forgive(attempt)
     return person
+
+
+def check_password_again(person: Person, password: str) -> None:
+    """Ask someone already signed in for their password before a change that could hand
+    the account to whoever holds their session (a new password, a new email address,
+    which can then receive a reset link). Wrong guesses count with the failed logins of
+    the same account, so a borrowed session gets no more guesses than the login page."""
+    attempt = _count_attempt(
+        {_account_key(person.username): settings.LOGIN_LIMIT},
+        "Too many wrong passwords. Wait a few minutes and try again.",
+    )
+    if not person.check_password(password or ""):
+        raise Invalid(WRONG_PASSWORD)
+    _forgive(attempt)
 
 
 def issue_token(person: Person, name: str = "") -> str:
@@ -194,8 +223,7 @@ def revoke_token(token: ApiToken) -> None:
 
 
 def change_password(person: Person, old_password: str, new_password: str) -> None:
-    if not person.check_password(old_password or ""):
-        raise Invalid("Your current password is not right.")
+    check_password_again(person, old_password)
     _check_password(new_password, person)
     person.set_password(new_password)
     person.save(update_fields=["password"])

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from dear.api.auth import person_of
-from dear.api.schemas import AUTHED, WITH_BODY, Text, answers
+from dear.api.schemas import AUTHED, WITH_BODY, Secret, Text, answers
 from dear.notify import addresses
 
 router = Router(tags=["email"])
@@ -17,6 +17,12 @@ class EmailIn(Schema):
         None,
         description='A new address: kept unconfirmed and sent a link at once. "" removes '
         "mine. Left out: stays as it is.",
+    )
+    password: Secret | None = Field(
+        None,
+        description="My password: needed when `address` changes (added, replaced or "
+        "removed), since the address can get a new password; not for the choices. Wrong "
+        "or missing: 422, changing nothing; too many wrong ones: 429.",
     )
     words: bool | None = Field(None, description="Put a letter's words in its email.")
     letters: bool | None = Field(None, description="Email me when a letter arrives.")
@@ -57,12 +63,14 @@ def my_email(request: HttpRequest):
 
 @router.put("/me/email", response=answers({200: EmailOut}, *AUTHED, 409, 429, *WITH_BODY))
 def change_my_email(request: HttpRequest, payload: EmailIn):
-    """Change my address or choices; what is left out stays. A bad address answers 422,
-    and a new one on a server without email 409, changing nothing."""
+    """Change my address or choices; what is left out stays. A bad address, or a change
+    of address without my right password, answers 422, and a new address on a server
+    without email 409, changing nothing. A confirmed address replaced or removed is told."""
     me = person_of(request)
     sent = addresses.update(
         me,
         address=payload.address,
+        password=payload.password,
         **{name: getattr(payload, name) for name in addresses.CHOICES},
     )
     return _email(me, sent)

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dear.accounts.models import Person
-from dear.accounts.services import clean_email, limit_attempts
-from dear.lib.errors import Conflict, Gone
+from dear.accounts.services import check_password_again, clean_email, limit_attempts
+from dear.lib.errors import Conflict, Gone, Invalid
 from dear.notify import emails, transport
 from dear.notify.models import EmailChoices
 
@@ -31,6 +31,7 @@ NO_EMAIL = (
     "DEAR_EMAIL_URL (see the README)."
 )
 CHOICES = ("words", "letters", "sealed", "moments")
+PASSWORD_NEEDED = "Give your password to change where Dear writes to you."
 
 
 def configured() -> bool:
@@ -92,9 +93,17 @@ def _send_link(person: Person) -> bool:
     return True
 
 
-def update(person: Person, *, address: str | None = None, **choices: bool | None) -> bool | None:
+def update(
+    person: Person,
+    *,
+    address: str | None = None,
+    password: str | None = None,
+    **choices: bool | None,
+) -> bool | None:
     """Change the address (None: leave it; "": remove it) and the choices, checking all
-    of it before storing any. A new address is kept unconfirmed and sent its link at
+    of it before storing any. Adding, replacing or removing the address needs the
+    person's ``password``: with it goes the way to reset the password, so a borrowed
+    session must not be enough. A new address is kept unconfirmed and sent its link at
     once: answers whether the link went, or None when no link was due."""
     new = None
     if address is not None:
@@ -102,32 +111,58 @@ def update(person: Person, *, address: str | None = None, **choices: bool | None
         if address and not (address == person.email and person.email_confirmed_at):
             if not configured():
                 raise Conflict(NO_EMAIL)
-            _limit(person)
             new = address
+        if address != person.email:
+            if not password:
+                raise Invalid(PASSWORD_NEEDED)
+            check_password_again(person, password)
+        if new:
+            _limit(person)
+    old = person.confirmed_email
     with transaction.atomic():
         set_choices(person, **choices)
         if new:
-            store_address(person, new)
+            _store(person, new)
         elif address == "":
-            remove_address(person)
-    return _send_link(person) if new else None
+            _clear(person)
+    sent = _send_link(person) if new else None
+    if old and old != person.email:
+        _tell_old_address(person, old)
+    return sent
 
 
-def set_address(person: Person, address: str) -> bool | None:
+def set_address(person: Person, address: str, *, password: str | None) -> bool | None:
     """Make ``address`` ``person``'s; see ``update``."""
-    return update(person, address=address)
+    return update(person, address=address, password=password)
 
 
-def store_address(person: Person, address: str) -> None:
-    """Keep ``address`` as theirs, unconfirmed; the caller sends the link. For callers
-    that store it inside a transaction of their own."""
+def remove_address(person: Person, *, password: str | None) -> None:
+    """Dear writes to them no more; see ``update``."""
+    update(person, address="", password=password)
+
+
+def _store(person: Person, address: str) -> None:
     Person.objects.filter(pk=person.pk).update(email=address, email_confirmed_at=None)
     person.email, person.email_confirmed_at = address, None
 
 
-def remove_address(person: Person) -> None:
+def _clear(person: Person) -> None:
     Person.objects.filter(pk=person.pk).update(email="", email_confirmed_at=None)
     person.email, person.email_confirmed_at = "", None
+
+
+def _tell_old_address(person: Person, old: str) -> None:
+    """The confirmed address just replaced or removed hears of it: if someone else made
+    the change, its owner learns while the password still works. The change stands
+    whether or not this goes."""
+    if not configured():
+        return
+    try:
+        transport.send_now(emails.address_changed(person, old))
+    except (transport.TemporaryFailure, transport.PermanentFailure) as exc:
+        logger.warning("The notice of a changed address for %s did not go: %s", person.pk, exc)
+    except Exception:
+        logger.exception("The notice of a changed address for %s could not be made", person.pk)
 
 
 BAD_LINK = (

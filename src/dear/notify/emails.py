@@ -105,6 +105,12 @@ def confirmation(person, address: str, url: str) -> EmailMultiAlternatives:
     return build("confirm", to=address, person=person, context={"url": url, "address": address})
 
 
+def address_changed(person, old: str) -> EmailMultiAlternatives:
+    """To ``old``, the confirmed address ``person`` just replaced or removed: a word in
+    case it was not them. The new address stays out of it."""
+    return build("address_changed", to=old, person=person, context={"old": old})
+
+
 def password_reset(person, url: str) -> EmailMultiAlternatives:
     """The link to set a new password, to ``person``'s confirmed address."""
     return build("password_reset", to=person.confirmed_email, person=person, context={"url": url})

@@ -13,6 +13,7 @@ from dear.web.errors import friendly
 from dear.web.views.account import _settings_context
 from dear.web.views.common import person_of
 
+REMOVED = "Dear has no address for you now, and sends you no email."
 NOT_SENT = (
     "Dear could not send the link just now. Your address is kept, unconfirmed: "
     "try “Send the link again” in a little while."
@@ -33,11 +34,15 @@ def _said_about_link(request: HttpRequest, address: str, sent: bool) -> None:
 @friendly(form="web/settings.html", context=_settings_context)
 def address(request: HttpRequest) -> HttpResponse:
     me = person_of(request)
-    sent = addresses.set_address(me, request.POST.get("address", ""))
-    if sent is None:
+    sent = addresses.set_address(
+        me, request.POST.get("address", ""), password=request.POST.get("password", "")
+    )
+    if sent is not None:
+        _said_about_link(request, me.email, sent)
+    elif me.email:
         messages.success(request, f"{me.email} is already your address, and confirmed.")
     else:
-        _said_about_link(request, me.email, sent)
+        messages.success(request, REMOVED)
     return redirect("web:settings")
 
 
@@ -52,9 +57,10 @@ def send_link(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@friendly(form="web/settings.html", context=_settings_context)
 def remove(request: HttpRequest) -> HttpResponse:
-    addresses.remove_address(person_of(request))
-    messages.success(request, "Your address is removed. Dear sends you no email.")
+    addresses.remove_address(person_of(request), password=request.POST.get("password", ""))
+    messages.success(request, REMOVED)
     return redirect("web:settings")
 
 

@@ -5,10 +5,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 
 from dear.accounts import reset
 from dear.notify import addresses
 from dear.web.errors import friendly
+
+# Our own words, no one's input: safe to show as HTML.
+DONE = mark_safe(
+    "Your new password is set. You are signed out everywhere, and <code>dear</code> on your "
+    "computers will ask you to log in again. Log in with your new password."
+)
 
 
 def _forgot_context(request: HttpRequest) -> dict:
@@ -34,5 +41,5 @@ def choose(request: HttpRequest, uid: str, token: str) -> HttpResponse:
     if request.method != "POST":
         return render(request, "web/reset_password.html", _reset_context(request, uid, token))
     reset.set_password(uid, token, request.POST.get("new_password", ""))
-    messages.success(request, "Your new password is set. Log in with it.")
+    messages.success(request, DONE)
     return redirect("web:login")
