@@ -8,7 +8,8 @@ Parts: workloads (each at 1 and 16 clients, with the /healthz floor and ratios t
 the server's start-up time and memory), soak (16 clients for 60 s: errors and memory at
 10 s and 60 s), growth (list latency as one home grows to 1,000,000 letters, the query
 plans, and a plot), choices (the serving comparisons behind `dear serve`'s defaults;
-see bench/choices.py). Results go to bench/results/*.json, the plot to
+see bench/choices.py), email (how fast `dear worker` processes send a full outbox, and how
+long a SIGKILLed one delays it; see bench/mail.py). Results go to bench/results/*.json, the plot to
 bench/results/growth.png, and a summary beside the targets to bench/results/summary.md.
 """
 
@@ -274,13 +275,22 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGINT, _stop_cleanly)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="sqlite,postgres")
-    parser.add_argument("--parts", default="workloads,soak,growth,choices")
+    parser.add_argument("--parts", default="workloads,soak,growth,choices,email")
     parser.add_argument("--seconds", type=float, default=8, help="length of each wrk run")
     parser.add_argument("--soak-seconds", type=float, default=60)
     parser.add_argument("--growth-seconds", type=float, default=3)
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument("--email-letters", type=int, default=1000, help="emails due at once")
     parser.add_argument(
-        "--quick", action="store_true", help="3 s runs, 20 s soak, growth to 100,000, no choices"
+        "--email-lease", type=int, default=10, help="DEAR_EMAIL_LEASE_SECONDS for the email part"
+    )
+    parser.add_argument(
+        "--email-tick", type=int, default=5, help="DEAR_WORKER_TICK_SECONDS for the email part"
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="3 s runs, 20 s soak, growth to 100,000, no choices, 300 emails",
     )
     args = parser.parse_args(argv)
     kinds = args.db.split(",")
@@ -290,6 +300,7 @@ def main(argv=None) -> int:
         args.seconds, args.soak_seconds, args.growth_seconds = 3, 20, 2
         sizes = [s for s in sizes if s <= 100_000]
         parts = [p for p in parts if p != "choices"]
+        args.email_letters = min(args.email_letters, 300)
     started = time.monotonic()
     H.log(f"bench: {', '.join(parts)} on {', '.join(kinds)}; load {H.machine()['load_avg_1_5_15']}")
 
@@ -310,13 +321,23 @@ def main(argv=None) -> int:
         import choices
 
         save("choices.json", choices.run_all(kinds, seconds=min(args.seconds, 4)))
+    failures = []
+    if "email" in parts:
+        import mail
+
+        result = {"meta": meta()}
+        result.update(mail.run_all(kinds, args.email_letters, args.email_lease, args.email_tick))
+        save("email.json", result)
+        failures = result["failures"]
     import summary
 
     summary.write(RESULTS)
     H.log(
         f"bench done in {time.monotonic() - started:.0f} s; load {H.machine()['load_avg_1_5_15']}"
     )
-    return 0
+    for failure in failures:
+        H.log(f"FAILED: {failure}")
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

@@ -46,6 +46,44 @@ def _query_growth(g: dict) -> list[str]:
     return [*out, ""]
 
 
+def _email(mail: dict) -> list[str]:
+    """`dear worker` emptying an outbox of N due letter emails (bench/mail.py)."""
+    lines = [
+        f"## Email: {mail['letters']:,} letter emails due at once (`dear worker`)",
+        "",
+        f"`uptime` before: {mail['uptime_before']}; after: {mail['uptime_after']}. "
+        "Per-email gap: the time between consecutive arrivals at the mail server.",
+        "",
+        "| database | workers | emails/s | first email after | gap p50 / p99 ms "
+        "| worker CPU ms/email | duplicates |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for kind in ("sqlite", "postgres"):
+        for key in ("one_worker", "two_workers"):
+            r = mail.get(kind, {}).get(key)
+            if r and r.get("gap_ms"):
+                lines.append(
+                    f"| {kind} | {r['workers']} | {r['emails_per_s']} | "
+                    f"{r['first_email_after_s']} s | {r['gap_ms']['median']} / "
+                    f"{r['gap_ms']['p99']} | {r['worker_cpu_ms_per_email']} | "
+                    f"{r['check']['duplicates']} |"
+                )
+    lines.append("")
+    for kind in ("sqlite", "postgres"):
+        r = mail.get(kind, {}).get("recovery")
+        if r:
+            lines.append(
+                f"Recovery on {kind}: SIGKILL after {r['killed_after_emails']} emails, holding "
+                f"{r['leased_by_the_killed_worker']} leases; all {r['letters']:,} sent "
+                f"{r['restart_to_all_s']} s after the restart (DEAR_EMAIL_LEASE_SECONDS="
+                f"{r['lease_seconds']}, DEAR_WORKER_TICK_SECONDS={r['tick_seconds']}); "
+                f"duplicates {r['check']['duplicates']}."
+            )
+    for failure in mail.get("failures", []):
+        lines.append(f"**FAILED**: {failure}")
+    return [*lines, ""]
+
+
 def write(results: Path) -> Path:
     lines = ["# Last `make bench` run", ""]
     work = _load(results, "workloads.json")
@@ -207,6 +245,9 @@ def write(results: Path) -> Path:
                         search100k["p50_ms"] < 20 if search100k else None,
                     )
                 )
+    mail = _load(results, "email.json")
+    if mail:
+        lines += _email(mail)
     if targets:
         lines += [
             "## Targets (16 clients, SQLite)",
