@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import errno
 import functools
 import ipaddress
@@ -128,6 +129,14 @@ def _announce_when_listening(address: IPAddress, port: int) -> None:
     if address.is_unspecified:
         address = ipaddress.ip_address("::1" if address.version == 6 else "127.0.0.1")
     url = local_url(address, port)
+    # granian forks its workers while the thread below polls. A module that thread is
+    # importing at that instant stays locked for good in the forked worker (Python does
+    # not reset module locks after a fork), which then hangs the first time it needs
+    # it: the "idna" codec, the first import a connection by host name makes, hung any
+    # worker that next opened one (the SMTP connection of a confirmation link, say). So
+    # the codec is loaded here, before the thread and the forks, and the thread imports
+    # nothing while it waits.
+    codecs.lookup("idna")
 
     def wait() -> None:
         deadline = time.monotonic() + READY_WAIT_SECONDS
