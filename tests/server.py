@@ -160,8 +160,10 @@ StartServer = Callable[..., DearServer]
 def dear_server_factory(tmp_path_factory) -> Iterator[StartServer]:
     """Start `dear serve` processes; all are stopped, their databases dropped, at teardown.
 
-    ``start(data_dir=None, send_undo_seconds=None, env=None, args=())``: pass the same
-    ``data_dir`` to start again on the data a stopped server left behind.
+    ``start(data_dir=None, send_undo_seconds=None, env=None, args=(), port=None)``: pass
+    the same ``data_dir`` to start again on the data a stopped server left behind; pass a
+    ``port`` (from ``free_port()``) when the environment must name the server's own
+    address before it starts, as DEAR_PUBLIC_URL does.
     """
     servers: list[DearServer] = []
     databases: dict[Path, ScratchDatabase] = {}
@@ -172,6 +174,7 @@ def dear_server_factory(tmp_path_factory) -> Iterator[StartServer]:
         send_undo_seconds: int | None = None,
         env: dict[str, str] | None = None,
         args: tuple[str, ...] = (),
+        port: int | None = None,
     ) -> DearServer:
         data_dir = data_dir or tmp_path_factory.mktemp("dear-data") / "data"
         database_url = None
@@ -182,7 +185,7 @@ def dear_server_factory(tmp_path_factory) -> Iterator[StartServer]:
         overrides = dict(env or {})
         if send_undo_seconds is not None:
             overrides["DEAR_SEND_UNDO_SECONDS"] = str(send_undo_seconds)
-        port = free_port()
+        port = port or free_port()
         log_path = data_dir.parent / f"serve-{port}.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(log_path, "wb") as log:
