@@ -207,26 +207,33 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """User + system CPU time of every live process of the server so far."""
-        ticks = os.sysconf("SC_CLK_TCK")
-        total = 0
-        for pid in self.pids():
-            try:
-                with open(f"/proc/{pid}/stat") as stat:
-                    fields = stat.read().rsplit(")", 1)[1].split()
-                total += int(fields[11]) + int(fields[12])  # utime, stime
-            except (OSError, ValueError, IndexError):
-                continue
-        return total / ticks
+        return sum(cpu_seconds_of(pid) for pid in self.pids())
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
+        if self.process is not None:
+            stop_process(self.process)
+
+
+def cpu_seconds_of(pid: int) -> float:
+    """User + system CPU time of one live process so far; 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def stop_process(process: subprocess.Popen) -> int | None:
+    """SIGTERM, as a service manager would; its whole group killed if it does not stop."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
         try:
-            self.process.wait(timeout=STOP_TIMEOUT)
+            process.wait(timeout=STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    return process.returncode
 
 
 def dear_serve(db: Database, *args: str, env: dict | None = None) -> Server:

@@ -25,7 +25,6 @@ import argparse
 import email
 import email.policy
 import json
-import os
 import re
 import signal
 import statistics
@@ -49,7 +48,6 @@ LEASE_SECONDS = 10
 TICK_SECONDS = 5
 CLAIM = 10  # dear.notify.outbox.CLAIM: emails a worker leases at a time
 SEED_TIMEOUT = 900
-STOP_TIMEOUT = 15.0
 SEED_URL = "smtp://127.0.0.1:9"  # rows are owed only while email is configured
 EMAIL_ENV = {"DEAR_EMAIL_FROM": "Dear <dear@home.test>", "DEAR_PUBLIC_URL": "http://dear.test"}
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -119,12 +117,7 @@ class Worker:
         return cls(process, log_path)
 
     def cpu_seconds(self) -> float:
-        try:
-            with open(f"/proc/{self.process.pid}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, ValueError, IndexError):
-            return 0.0
+        return H.cpu_seconds_of(self.process.pid)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-3000:]
@@ -133,15 +126,8 @@ class Worker:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait()
 
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        return self.process.returncode
+    def stop(self) -> int | None:
+        return H.stop_process(self.process)
 
 
 # --- seeding and checking, against the worker's database ------------------------------
