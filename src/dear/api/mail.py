@@ -7,7 +7,7 @@ from ninja import Field, Router, Schema
 
 from dear.api.auth import person_of
 from dear.api.schemas import AUTHED, WITH_BODY, Secret, Text, answers
-from dear.notify import addresses
+from dear.notify import addresses, transport
 
 router = Router(tags=["email"])
 
@@ -48,7 +48,7 @@ class EmailOut(Schema):
 def _email(person, link_sent: bool | None = None) -> dict:
     choices = addresses.choices_of(person)
     return {
-        "available": addresses.configured(),
+        "available": transport.configured(),
         "address": person.email,
         "confirmed": bool(person.email and person.email_confirmed_at),
         **{name: getattr(choices, name) for name in addresses.CHOICES},

@@ -34,10 +34,6 @@ CHOICES = ("words", "letters", "sealed", "moments")
 PASSWORD_NEEDED = "Give your password to change where Dear writes to you."
 
 
-def configured() -> bool:
-    return transport.configured()
-
-
 def choices_of(person: Person) -> EmailChoices:
     """Their choices, or the defaults when they never changed any (not saved)."""
     return EmailChoices.objects.filter(person=person).first() or EmailChoices(person=person)
@@ -73,7 +69,7 @@ def _limit(person: Person) -> None:
 def send_link(person: Person) -> bool:
     """Send the link that confirms ``person``'s address again. False when the mail server
     did not take it (the address stays, unconfirmed, to try again)."""
-    if not configured():
+    if not transport.configured():
         raise Conflict(NO_EMAIL)
     if not person.email:
         raise Conflict("There is no address to confirm: add one first.")
@@ -109,7 +105,7 @@ def update(
     if address is not None:
         address = clean_email(address)
         if address and not (address == person.email and person.email_confirmed_at):
-            if not configured():
+            if not transport.configured():
                 raise Conflict(NO_EMAIL)
             new = address
         if address != person.email:
@@ -155,7 +151,7 @@ def _tell_old_address(person: Person, old: str) -> None:
     """The confirmed address just replaced or removed hears of it: if someone else made
     the change, its owner learns while the password still works. The change stands
     whether or not this goes."""
-    if not configured():
+    if not transport.configured():
         return
     try:
         transport.send_now(emails.address_changed(person, old))
@@ -203,5 +199,5 @@ def confirm(token: str) -> Person:
 def welcome_address(person: Person) -> None:
     """Someone signed up with an address: send its link if this Dear sends email. A link
     that does not go is no reason to refuse the account; settings can send it again."""
-    if person.email and not person.email_confirmed_at and configured():
+    if person.email and not person.email_confirmed_at and transport.configured():
         _send_link(person)

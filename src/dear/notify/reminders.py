@@ -60,10 +60,6 @@ def sentence(days: int, name: str) -> str:
     return f"{said[0].upper()}{said[1:]} since you and {name} wrote."
 
 
-def email_configured() -> bool:
-    return transport.configured()
-
-
 def _housemate(person, other_id) -> Person:
     """A current housemate of ``person``; anyone else, or nobody, is the same 404."""
     try:
@@ -197,7 +193,7 @@ def queue_due(now: datetime | None = None) -> int:
     """Owe an email for every reminder asked to email that is due, once per quiet stretch,
     held until the person's quiet hours end; the outbox sends it. Returns how many were
     new. Nothing without email configured, or for someone with no confirmed address."""
-    if not email_configured():
+    if not transport.configured():
         return 0
     now = now or timezone.now()
     wanted = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from dear.notify import addresses
+from dear.notify import addresses, transport
 
 register = template.Library()
 
@@ -12,7 +12,7 @@ register = template.Library()
 @register.inclusion_tag("web/_email_settings.html", takes_context=True)
 def email_settings(context):
     person = context["user"]
-    configured = addresses.configured()
+    configured = transport.configured()
     return {
         "configured": configured,
         "no_email": addresses.NO_EMAIL,
@@ -25,4 +25,4 @@ def email_settings(context):
 
 @register.simple_tag
 def email_configured() -> bool:
-    return addresses.configured()
+    return transport.configured()

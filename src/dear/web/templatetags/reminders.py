@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import template
 
 from dear.lib import words
-from dear.notify import reminders
+from dear.notify import reminders, transport
 
 register = template.Library()
 
@@ -37,7 +37,7 @@ def reminder_form(context, other):
     return {
         "other": other,
         "stretch": reminders.stretch_with(context["user"], other),
-        "email_configured": reminders.email_configured(),
+        "email_configured": transport.configured(),
         "default_days": reminders.DEFAULT_DAYS,
         "csrf_token": context.get("csrf_token"),
     }
@@ -47,6 +47,6 @@ def reminder_form(context, other):
 def reminders_setting(context):
     return {
         "stretches": reminders.stretches(context["user"]),
-        "email_configured": reminders.email_configured(),
+        "email_configured": transport.configured(),
         "csrf_token": context.get("csrf_token"),
     }

@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from dear.lib import words
-from dear.notify import reminders
+from dear.notify import reminders, transport
 from dear.web.errors import friendly
 from dear.web.views.common import person_of
 
@@ -26,7 +26,7 @@ def _back(request: HttpRequest, person_id) -> HttpResponse:
 @friendly
 def remind(request: HttpRequest, person_id) -> HttpResponse:
     # Without email the form has no box to tick: saving keeps whatever was chosen before.
-    email = request.POST.get("email") == "on" if reminders.email_configured() else None
+    email = request.POST.get("email") == "on" if transport.configured() else None
     reminder = reminders.set_reminder(
         person_of(request),
         person_id,

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 
 from dear.accounts import reset
-from dear.notify import addresses
+from dear.notify import transport
 from dear.web.errors import friendly
 
 # Our own words, no one's input: safe to show as HTML.
@@ -19,7 +19,7 @@ DONE = mark_safe(
 
 
 def _forgot_context(request: HttpRequest) -> dict:
-    return {"configured": addresses.configured()}
+    return {"configured": transport.configured()}
 
 
 @friendly(form="web/forgot_password.html", context=_forgot_context)
