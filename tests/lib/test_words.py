@@ -14,3 +14,12 @@ def test_numbers_below_a_hundred_are_words_and_larger_ones_digits(n, said):
 
 def test_days_agree_with_their_number():
     assert [words.days(n) for n in (1, 2, 120)] == ["one day", "two days", "120 days"]
+
+
+@pytest.mark.parametrize(
+    ("names", "said"),
+    [([], ""), (["Rory"], "Rory"), (["Rory", "Sam"], "Rory and Sam")]
+    + [(["Ann", "Rory", "Sam"], "Ann, Rory and Sam")],
+)
+def test_names_together_as_a_letter_would_list_them(names, said):
+    assert words.together(names) == said

@@ -1,4 +1,4 @@
-"""Numbers as a letter would write them: "nine days", not "9 days"."""
+"""Words as a letter would write them: "nine days", not "9 days"; "Rory and Sam"."""
 
 from __future__ import annotations
 
@@ -23,3 +23,10 @@ def number(n: int) -> str:
 def days(n: int) -> str:
     """ "nine days", "one day", "120 days"."""
     return f"{number(n)} day{'' if n == 1 else 's'}"
+
+
+def together(names: list[str]) -> str:
+    """ "Rory", "Rory and Sam", "Ann, Rory and Sam"; "" for nobody."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from dear.letters.services.scheduling import Clock, clock_for
+from dear.lib import words
 
 SOON = timedelta(minutes=1)
 
@@ -35,8 +36,7 @@ def spoken(at: datetime, tz: ZoneInfo, now: datetime, *, relative: bool = True) 
 
 def together(people) -> str:
     """ "Rory", "Rory and Sam", "Ann, Rory and Sam"."""
-    names = [person.display_name for person in people]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return words.together([person.display_name for person in people])
 
 
 def possessive(people) -> str:

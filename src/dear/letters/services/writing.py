@@ -9,6 +9,7 @@ from django.utils import timezone
 from dear.homes.access import home_for_member, members_of
 from dear.letters.access import letter_for_reader, letter_for_writer
 from dear.letters.models import UNSENT, Delivery, Letter, Revision
+from dear.lib import words
 from dear.lib.errors import Conflict, Invalid, StaleRevision, TooLarge
 
 TEXT_FIELDS = ("salutation", "body", "closing")
@@ -16,10 +17,7 @@ LINE_LIMIT = 200
 
 
 def salutation_for(people) -> str:
-    names = [person.display_name for person in people]
-    if len(names) <= 1:
-        return f"Dear {''.join(names)},"
-    return f"Dear {', '.join(names[:-1])} and {names[-1]},"
+    return f"Dear {words.together([person.display_name for person in people])},"
 
 
 def _lines(text: str | None) -> str | None:
