@@ -90,6 +90,20 @@ class ScratchDatabase:
         self._run(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
+def stop_process(process: subprocess.Popen, sig: int = signal.SIGTERM, timeout=STOP_TIMEOUT):
+    """Signal ``process`` as a service manager would; if it does not stop in time, kill its
+    whole group (it runs in a session of its own, so that reaches its children and nothing
+    else). Returns its exit code."""
+    if process.poll() is None:
+        process.send_signal(sig)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    return process.returncode
+
+
 @dataclass
 class DearServer:
     process: subprocess.Popen
@@ -141,15 +155,7 @@ class DearServer:
         """Stop the server as a service manager would; kill it if it does not stop."""
         if self.returncode is not None:
             return self.returncode
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                # Its own session: this reaches the workers too, and nothing else.
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self.returncode = self.process.returncode
+        self.returncode = stop_process(self.process, sig)
         return self.returncode
 
 

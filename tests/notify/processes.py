@@ -18,7 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.server import ScratchDatabase, dear_executable, server_env, suite_uses_postgres
+from tests.server import (
+    ScratchDatabase,
+    dear_executable,
+    server_env,
+    stop_process,
+    suite_uses_postgres,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 STOP_TIMEOUT = 15.0
@@ -79,14 +85,7 @@ class Worker:
         return True
 
     def stop(self, sig: int = signal.SIGTERM) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        return self.process.returncode
+        return stop_process(self.process, sig, timeout=STOP_TIMEOUT)
 
 
 @pytest.fixture
