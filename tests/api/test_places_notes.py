@@ -179,6 +179,40 @@ def test_a_found_note_cannot_be_taken_back(left, counter, as_jess, as_rory):
     assert response.json()["error"]["code"] == "conflict"
 
 
+@pytest.mark.parametrize("action", ["move", "take-back"])
+def test_a_found_note_stays_where_it_was_found(left, home, jess, counter, as_jess, as_rory, action):
+    shelf = homes.create_place(jess, home.pk, "The shelf")
+    as_rory.get(f"/places/{counter.pk}")
+    before = as_jess.get(f"/letters/{left['id']}").json()
+
+    response = as_jess.post(f"/letters/{left['id']}/{action}", {"place": str(shelf.pk)})
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "error": {
+            "code": "conflict",
+            "message": "Rory has found this note, so it stays where it was found.",
+        }
+    }
+    assert as_jess.get(f"/letters/{left['id']}").json() == before
+    assert as_rory.get(f"/places/{shelf.pk}").json()["notes"] == []
+
+
+def test_with_receipts_off_moving_is_refused_without_saying_whether_found(
+    left, home, jess, rory, counter, as_jess
+):
+    shelf = homes.create_place(jess, home.pk, "The shelf")
+    set_receipts(rory, False)
+
+    response = as_jess.post(f"/letters/{left['id']}/move", {"place": str(shelf.pk)})
+
+    assert response.status_code == 409
+    message = response.json()["error"]["message"]
+    assert "receipts cannot show you whether it was found" in message
+    assert Delivery.objects.get(letter_id=left["id"]).found_at is None
+    assert as_jess.get(f"/letters/{left['id']}").json()["place"] == str(counter.pk)
+
+
 def test_moving_needs_a_place(left, as_jess):
     response = as_jess.post(f"/letters/{left['id']}/move", {})
     assert response.status_code == 422

@@ -60,3 +60,21 @@ def test_morning_arrives_at_eight_on_their_clock_and_choices_of_time_do_not_mix(
     assert kept.returncode == 2
     assert "--morning goes with --send or --at" in kept.stderr
     assert len(jess.json("scheduled")) == 1
+
+
+def test_a_found_note_cannot_be_withdrawn_and_says_so_in_one_line(two_terminals):
+    _, people, jess, rory = two_terminals
+    people.jess.client.post(f"/homes/{people.home}/places", json={"name": "The counter"})
+    assert jess.run("write", "rory", "--at", "counter", WORDS="Under the cup.").returncode == 0
+    assert rory.run("visit", "the counter").returncode == 0
+    [note] = jess.json("sent")
+
+    refused = jess.run("withdraw", note["id"])
+
+    assert refused.returncode == 1
+    assert refused.stdout == ""
+    [line] = refused.stderr.splitlines()
+    assert line.startswith("dear: error: ") and "cannot be withdrawn" in line
+    assert [(sent["state"], sent["place"]) for sent in jess.json("sent")] == [
+        ("sent", note["place"])
+    ]

@@ -9,6 +9,7 @@ import time_machine
 from django.test import override_settings
 from django.utils import timezone
 
+from dear.accounts.services import set_receipts
 from dear.homes import services as homes
 from dear.homes.models import Place
 from dear.letters import boxes, notes
@@ -243,9 +244,128 @@ def test_taking_back_an_unfound_note_puts_it_in_the_drawer(counter, jess, rory):
     assert list(notes.stranded_notes(jess)) == []
 
 
-def test_a_found_note_cannot_be_taken_back(counter, jess, rory):
+# A found note is history: its place, time and receipts stay as they were.
+
+
+def as_it_stands(note) -> tuple:
+    letter = Letter.objects.get(pk=note.pk)
+    deliveries = Delivery.objects.filter(letter=note).order_by("pk")
+    return (
+        letter.state,
+        letter.place_id,
+        letter.hint,
+        letter.sent_at,
+        letter.deliver_at,
+        [(d.delivered_at, d.found_at, d.read_at) for d in deliveries],
+    )
+
+
+def test_a_found_note_can_be_neither_moved_nor_taken_back(counter, book, jess, rory):
+    note = leave(jess, rory, counter, hint=True)
+    notes.find_notes(rory, counter)
+    letters.mark_read(rory, note.pk)
+    before = as_it_stands(note)
+
+    with pytest.raises(Conflict) as moving:
+        notes.move_note(jess, note.pk, book.pk, hint=False)
+    with pytest.raises(Conflict) as taking:
+        notes.take_back(jess, note.pk)
+
+    message = "Rory has found this note, so it stays where it was found."
+    assert moving.value.message == taking.value.message == message
+    assert as_it_stands(note) == before
+    assert not notes.may_move(jess, Letter.objects.with_people().get(pk=note.pk))
+    assert [n.pk for n in notes.find_notes(rory, counter).notes] == [note.pk]
+    assert notes.find_notes(rory, book).notes == []
+
+
+def test_a_found_note_at_an_archived_place_stays_there(counter, book, jess, rory):
     note = leave(jess, rory, counter)
     notes.find_notes(rory, counter)
-    with pytest.raises(Conflict, match="can only be moved"):
+    homes.archive_place(jess, counter.pk)
+    before = as_it_stands(note)
+
+    with pytest.raises(Conflict, match="stays where it was found"):
+        notes.move_note(jess, note.pk, book.pk)
+    assert as_it_stands(note) == before
+
+
+@pytest.mark.parametrize("receipts_off", ["writer", "reader"])
+def test_with_receipts_off_moving_is_refused_alike_found_or_not(
+    counter, book, jess, rory, receipts_off
+):
+    set_receipts(jess if receipts_off == "writer" else rory, False)
+    found = leave(jess, rory, counter, body="Found.")
+    notes.find_notes(rory, counter)
+    unfound = leave(jess, rory, counter, body="Not found.")
+
+    refusals = set()
+    for note in (found, unfound):
+        before = as_it_stands(note)
+        with pytest.raises(Conflict) as moving:
+            notes.move_note(jess, note.pk, book.pk)
+        with pytest.raises(Conflict) as taking:
+            notes.take_back(jess, note.pk)
+        refusals |= {moving.value.message, taking.value.message.replace("taken back", "moved")}
+        assert as_it_stands(note) == before
+
+    [refusal] = refusals
+    assert "receipts cannot show you whether it was found" in refusal
+    assert "Rory" not in refusal
+
+
+def test_a_note_left_before_receipts_came_back_on_stays_put(counter, book, jess, rory):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        set_receipts(rory, False)
+        note = leave(jess, rory, counter)
+        clock.shift(timedelta(minutes=5))
+        set_receipts(rory, True)
+        clock.shift(timedelta(minutes=5))
+        # Unfound, but it lay there while receipts were off: the writer cannot tell.
+        with pytest.raises(Conflict, match="receipts cannot show you"):
+            notes.move_note(jess, note.pk, book.pk)
+        later = leave(jess, rory, counter, body="Left with receipts on.")
+        assert notes.move_note(jess, later.pk, book.pk).place == book
+
+
+def test_a_found_note_cannot_be_withdrawn_either(counter, jess, rory):
+    note = leave(jess, rory, counter)
+    notes.find_notes(rory, counter)
+    before = as_it_stands(note)
+
+    with pytest.raises(Conflict, match="cannot be withdrawn"):
+        letters.withdraw(jess, note.pk)
+    assert as_it_stands(note) == before
+
+
+def test_an_unfound_note_can_still_be_moved_and_taken_back(counter, book, jess, rory):
+    note = leave(jess, rory, counter)
+
+    moved = notes.move_note(jess, note.pk, book.pk, hint=True)
+    assert (moved.place, moved.hint) == (book, True)
+
+    kept = notes.take_back(jess, note.pk)
+    assert (kept.state, kept.place) == (State.KEPT, None)
+
+
+def test_a_note_not_due_yet_can_be_moved_even_with_receipts_off(counter, book, jess, rory):
+    set_receipts(rory, False)
+    when = timezone.now() + timedelta(days=1)
+    note = letters.send(jess, make_letter(jess, rory).pk, deliver_at=when, place=counter.pk)
+
+    assert notes.move_note(jess, note.pk, book.pk).place == book
+
+
+def test_a_note_to_two_found_by_one_cannot_be_moved(counter, book, jess, rory, sam):
+    note = send_now(make_letter(jess, [rory, sam]), place=counter.pk)
+    notes.find_notes(sam, counter)
+    homes.archive_place(jess, counter.pk)
+    before = as_it_stands(note)
+
+    with pytest.raises(Conflict, match="Sam has found this note"):
+        notes.move_note(jess, note.pk, book.pk)
+    with pytest.raises(Conflict, match="Sam has found this note"):
         notes.take_back(jess, note.pk)
-    assert Letter.objects.received_by(rory).filter(pk=note.pk).exists()
+    assert as_it_stands(note) == before
+    # Rory cannot find it at the archived place now, and Jess may not move it: not offered.
+    assert list(notes.stranded_notes(jess)) == []

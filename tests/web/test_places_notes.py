@@ -162,6 +162,45 @@ def test_a_found_note_is_not_offered_back_to_the_drawer(note, counter, jess, ror
     assert client_of(jess).post(f"/letters/{note.pk}/take-back").status_code == 409
 
 
+def test_a_found_note_offers_no_move_and_says_who_found_it(
+    note, counter, home, jess, rory, client_of
+):
+    homes.create_place(jess, home.pk, "The shelf")
+    notes.find_notes(rory, counter)
+
+    page = client_of(jess).get(f"/letters/{note.pk}").content.decode()
+
+    assert "Move it to another place" not in page
+    assert f'action="/letters/{note.pk}/move"' not in page
+    assert f'action="/letters/{note.pk}/take-back"' not in page
+    assert "Rory found it there on" in page and "so it stays where it was found." in page
+
+
+def test_moving_a_found_note_anyway_changes_nothing_and_says_why(
+    note, counter, home, jess, rory, client_of
+):
+    shelf = homes.create_place(jess, home.pk, "The shelf")
+    notes.find_notes(rory, counter)
+
+    response = client_of(jess).post(f"/letters/{note.pk}/move", {"place": shelf.pk})
+
+    assert response.status_code == 409
+    assert "Rory has found this note, so it stays where it was found." in response.content.decode()
+    assert Letter.objects.get(pk=note.pk).place == counter
+
+
+def test_with_receipts_off_the_note_page_does_not_say_whether_it_was_found(
+    note, counter, home, jess, rory, client_of
+):
+    homes.create_place(jess, home.pk, "The shelf")
+    set_receipts(rory, False)
+
+    page = client_of(jess).get(f"/letters/{note.pk}").content.decode()
+
+    assert "Move it to another place" not in page
+    assert "It stays where you left it: receipts cannot show you whether it was found." in page
+
+
 def test_search_finds_a_note_only_once_its_place_was_opened(note, counter, rory, client_of):
     client = client_of(rory)
     link = f'href="/letters/{note.pk}"'

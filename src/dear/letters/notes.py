@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from dear.homes.models import Place
 from dear.letters.access import letter_for_writer
 from dear.letters.models import Delivery, Letter, State
-from dear.letters.receipts import hidden, unknown_finding
+from dear.letters.receipts import Receipt, hidden, receipt
+from dear.letters.receipts import _since as receipts_since
 from dear.lib.errors import Conflict, Invalid
 
 NOTES_SHOWN = 50
@@ -77,18 +78,66 @@ def find_notes(person, place: Place, now=None) -> Opened:
 
 
 def _sent_note(writer, letter_id, doing: str) -> Letter:
+    """The writer's note, its row and its deliveries locked: a note being found at this
+    moment is either found before the check or after the move, never in between."""
     letter = letter_for_writer(writer, letter_id, for_update=True)
     if letter.state != State.SENT or letter.place_id is None:
         raise Conflict(
             f"Only a note left at a place can be {doing}; this is a {letter.state} letter."
         )
+    deliveries = Delivery.objects.select_related("recipient").select_for_update(of=("self",))
+    prefetch_related_objects([letter], Prefetch("deliveries", queryset=deliveries.order_by("pk")))
+    if not may_move(writer, letter):
+        raise Conflict(why_it_stays(writer, letter, doing))
     return letter
+
+
+def _seen_unfound(writer, delivery, now) -> bool:
+    """Whether ``writer`` can see that nobody found the note through ``delivery``."""
+    if delivery.delivered_at is None or delivery.delivered_at > now:
+        return True  # not there to be found yet, and its writer sees when it will be
+    if delivery.found_at is not None or hidden(writer, delivery.recipient):
+        return False
+    # Left before receipts were on: it may have been found while nobody could see.
+    since = receipts_since(writer, delivery.recipient)
+    return since is None or delivery.delivered_at >= since
+
+
+def may_move(writer, letter: Letter, now=None) -> bool:
+    """Whether the writer may still move their note or take it back: only while they can
+    see that nobody has found it. A found note's place, time and receipts are history.
+    Where receipts hide the finding it is refused alike, found or not, so the refusal
+    tells nothing. Expects the deliveries' recipients preloaded."""
+    now = now or timezone.now()
+    return all(_seen_unfound(writer, d, now) for d in letter.deliveries.all())
+
+
+def found_by(writer, letter: Letter, now=None) -> Receipt | None:
+    """The first receipt that shows the writer their note found, if one does."""
+    now = now or timezone.now()
+    for delivery in letter.deliveries.all():
+        shown = receipt(writer, delivery, now)
+        if shown.found_at is not None:
+            return shown
+    return None
+
+
+def why_it_stays(writer, letter: Letter, doing: str = "moved") -> str:
+    """Why a note the writer may not move stays put, telling no more than receipts do."""
+    finder = found_by(writer, letter)
+    if finder is not None:
+        name = finder.recipient.display_name
+        return f"{name} has found this note, so it stays where it was found."
+    return (
+        "This note stays where you left it: receipts cannot show you whether it was "
+        f"found, so it can no longer be {doing}."
+    )
 
 
 @transaction.atomic
 def move_note(writer, letter_id, place_id, *, hint: bool | None = None) -> Letter:
-    """Leave a note somewhere else (say, its place was archived). Whoever found it keeps
-    it; whoever has not will find it at the new place."""
+    """Leave a note somewhere else (say, its place was archived), while its writer can
+    see that nobody has found it (``may_move``)."""
     letter = _sent_note(writer, letter_id, "moved")
     letter.place = place_for_note(writer, letter, place_id)
     if hint is not None:
@@ -98,24 +147,11 @@ def move_note(writer, letter_id, place_id, *, hint: bool | None = None) -> Lette
     return letter
 
 
-def may_take_back(writer, letter: Letter) -> bool:
-    """A note goes back to the drawer only while its writer can see that nobody found it.
-    With receipts hidden that cannot be seen, and a refusal would tell: so it is refused
-    alike, found or not. Expects the deliveries' recipients preloaded."""
-    return all(
-        d.found_at is None and not hidden(writer, d.recipient) for d in letter.deliveries.all()
-    )
-
-
 @transaction.atomic
 def take_back(writer, letter_id) -> Letter:
-    """Pick a note up from its place before anyone found it: it goes back to the drawer."""
+    """Pick a note up from its place before anyone found it (``may_move``): it goes back
+    to the drawer."""
     letter = _sent_note(writer, letter_id, "taken back")
-    if not may_take_back(writer, letter):
-        raise Conflict(
-            "This note can only be moved now: it may have been found, and a found note "
-            "cannot go back to the drawer."
-        )
     letter.state = State.KEPT
     letter.sent_at = None
     letter.deliver_at = None
@@ -128,8 +164,9 @@ def take_back(writer, letter_id) -> Letter:
 
 
 def stranded_notes(writer) -> list[Letter]:
-    """Notes ``writer`` left at places since archived that someone may not have found:
-    each waits for its writer to move it or take it back. Newest first.
+    """Notes ``writer`` left at places since archived that they can still move or take
+    back (``may_move``): nobody can find them there now. Newest first. A note found, or
+    one whose finding receipts hide, stays put, so it is not offered here.
 
     Found from the archived places of the writer's homes, which are few: asking by
     writer would walk every letter they ever sent.
@@ -139,11 +176,16 @@ def stranded_notes(writer) -> list[Letter]:
         home__memberships__person=writer,
         home__memberships__left_at__isnull=True,
     ).values("pk")
-    unknown = Delivery.objects.filter(letter=OuterRef("pk")).filter(unknown_finding(writer))
+    found = Delivery.objects.filter(letter=OuterRef("pk"), found_at__isnull=False)
     at_archived_places = (
         Letter.objects.filter(place__in=archived, state=State.SENT)
-        .filter(Exists(unknown))
+        .exclude(Exists(found))
         .with_people()
     )
-    mine = [note for note in at_archived_places if note.writer_id == writer.pk]
+    now = timezone.now()
+    mine = [
+        note
+        for note in at_archived_places
+        if note.writer_id == writer.pk and may_move(writer, note, now)
+    ]
     return sorted(mine, key=lambda note: (note.sent_at, note.pk), reverse=True)

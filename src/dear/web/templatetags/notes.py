@@ -47,5 +47,12 @@ def receipts_for(letter, viewer):
 
 
 @register.simple_tag
-def may_take_back(letter, viewer) -> bool:
-    return notes.may_take_back(viewer, letter)
+def may_move(letter, viewer) -> bool:
+    """Whether the writer may still move the note or take it back (``notes.may_move``)."""
+    return notes.may_move(viewer, letter)
+
+
+@register.simple_tag
+def found_by(letter, viewer):
+    """The receipt that shows the writer their note found, if one does."""
+    return notes.found_by(viewer, letter)
