@@ -12,6 +12,12 @@ and rare words, two words, phrases, words found nowhere), as the person with the
 letters and as a person of a small home. Prints the medians and writes
 bench/results/search-<db>.json. The scratch data dir and database are removed afterwards.
 
+Then, as the person with the most letters, it searches 500 times for a word found only in
+a letter hidden from them (a draft to them, one due tomorrow, an unfound note, a blind
+sealed letter: each made through the services) and 500 times for a word found nowhere,
+in turn, and reports both medians and how many queries each search ran: a hidden letter
+must cost what an absent one does (DESIGN.md rule 3).
+
 PostgreSQL: the server comes from --pg-url, else BENCH_PG_URL, else
 postgres://postgres@127.0.0.1:5432/postgres; a database dear_bench_<random> is made
 there and dropped at the end.
@@ -223,6 +229,8 @@ def seed(total: int, rng: random.Random, writer: Writer) -> dict:
     log(f"  seeded {made:,} letters in {time.perf_counter() - started:.1f}s")
     return {
         "heavy": people[0],
+        "heavy_writes_with": people[1],
+        "long_home": homes[0],
         "typical": households[1][1][0],
         "seconds": time.perf_counter() - started,
     }
@@ -280,6 +288,78 @@ def measure(person, sets: dict[str, list[str]], repeat: int) -> dict:
     }
 
 
+HIDDEN_TRIES = 500
+ABSENT = "zyxabsent"
+
+
+def hide_letters(reader, writer, home) -> dict[str, str]:
+    """Letters ``writer`` wrote to ``reader`` that ``reader`` may not see, made through the
+    services as a person would make them; each holds one word no other letter does."""
+    from dear.homes import services as homes
+    from dear.letters import services as letters
+    from dear.mutual import services as mutual
+
+    def letter(word: str):
+        return letters.create_letter(writer, home=home.pk, to=[reader.pk], body=f"Only {word}.")
+
+    place = homes.create_place(writer, home.pk, "The kitchen counter")
+    letter("zyxdraft")
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    letters.send(writer, letter("zyxtomorrow").pk, deliver_at=tomorrow)
+    letters.send(writer, letter("zyxnote").pk, place=place.pk)
+    mutual.seal(writer, letter("zyxsealed").pk, blind=True)
+    return {
+        "draft to them": "zyxdraft",
+        "due tomorrow": "zyxtomorrow",
+        "unfound note": "zyxnote",
+        "blind sealed": "zyxsealed",
+    }
+
+
+def hidden_against_absent(person, hidden: dict[str, str], tries: int) -> dict:
+    """Median time and query count of searching for each hidden word and for an absent
+    one, the searches taken in turn so that drift in the machine falls on both alike."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dear.archive.search import search
+
+    def one(q: str) -> tuple[float, int, int]:
+        with CaptureQueriesContext(connection) as ran:
+            start = time.perf_counter()
+            found = search(person, q)
+            took = (time.perf_counter() - start) * 1000
+        return took, len(ran.captured_queries), len(found)
+
+    words = {**hidden, "absent": ABSENT}
+    for q in words.values():  # warm, untimed
+        one(q)
+    times: dict[str, list[float]] = {kind: [] for kind in words}
+    counts: dict[str, set] = {kind: set() for kind in words}
+    hits: dict[str, int] = dict.fromkeys(words, 0)
+    for _ in range(tries):
+        for kind, q in words.items():
+            took, count, found = one(q)
+            times[kind].append(took)
+            counts[kind].add(count)
+            hits[kind] = max(hits[kind], found)
+    every_hidden = [t for kind in hidden for t in times[kind]]
+    return {
+        "tries": tries,
+        "by_kind": {
+            kind: {
+                "query": words[kind],
+                "median_ms": round(statistics.median(times[kind]), 3),
+                "queries": sorted(counts[kind]),
+                "hits": hits[kind],
+            }
+            for kind in words
+        },
+        "hidden_median_ms": round(statistics.median(every_hidden), 3),
+        "absent_median_ms": round(statistics.median(times["absent"]), 3),
+    }
+
+
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
@@ -292,6 +372,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=10, help="timed runs of each query")
     parser.add_argument(
         "--pg-url", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG), help="PostgreSQL server"
+    )
+    parser.add_argument(
+        "--hidden-tries", type=int, default=HIDDEN_TRIES, help="searches per hidden word"
     )
     parser.add_argument("--out", type=Path, default=None, help="where to write the JSON")
     args = parser.parse_args()
@@ -332,6 +415,11 @@ def main() -> int:
                 "visible_letters": visible,
                 **measure(person, sets, args.repeat),
             }
+        hidden = hide_letters(who["heavy"], who["heavy_writes_with"], who["long_home"])
+        log(f"searching {args.hidden_tries} times for each hidden word and an absent one")
+        result["hidden_against_absent"] = hidden_against_absent(
+            who["heavy"], hidden, args.hidden_tries
+        )
     result["load_avg_1_5_15_after"] = [round(x, 2) for x in os.getloadavg()]
     every = [s["median_ms"] for s in result["searchers"].values()]
     result["median_ms"] = max(every)
@@ -364,6 +452,16 @@ def _print(result: dict, out: Path) -> None:
         )
         for kind, row in searcher["by_kind"].items():
             print(f"    {kind:<18} median {row['median_ms']:>7} ms  p95 {row['p95_ms']:>7} ms")
+    oracle = result["hidden_against_absent"]
+    print(
+        f"  hidden against absent, {oracle['tries']} tries each, heavy reader: "
+        f"hidden median {oracle['hidden_median_ms']} ms, absent {oracle['absent_median_ms']} ms"
+    )
+    for kind, row in oracle["by_kind"].items():
+        print(
+            f"    {kind:<18} median {row['median_ms']:>7} ms  queries {row['queries']}"
+            f"  hits {row['hits']}"
+        )
     target = result["target_median_ms"]
     verdict = "under" if result["median_ms"] < target else "OVER"
     print(f"worst median {result['median_ms']} ms: {verdict} the {target} ms target")

@@ -197,8 +197,9 @@ def grow(home_id, a_id, b_id, target: int, revisions: bool) -> dict:
             }
             parts = {"letter": letter, "delivery": delivery, "revision": revision}
             if search is not None:
-                text = SimpleNamespace(writer_id=writer, **{f: letter[f] for f in TEXT})
-                parts["entry"] = {"letter_id": lid, **search_fields(text, [recipient])}
+                seen = SimpleNamespace(opened_at=None, place_id=None, **letter)
+                reached = SimpleNamespace(found_at=None, **delivery)
+                parts["entry"] = {"letter_id": lid, **search_fields(seen, [reached])}
             yield parts
 
     def as_tuple(fields, static, values):
@@ -261,8 +262,7 @@ def grow(home_id, a_id, b_id, target: int, revisions: bool) -> dict:
     }
 
 
-TEXT = ("salutation", "body", "closing")
-ENTRY = ("salutation", "body", "closing", "people")
+ENTRY = ("salutation", "body", "closing", "people", "writer_id", "visible_from")
 
 
 def _search_index():
@@ -270,13 +270,13 @@ def _search_index():
     a letter, when both exist: seeded letters then go into the index in the same bulk
     insert (the database's own full-text index follows by trigger or generated column)."""
     try:
-        from dear.archive.index import _fields
+        from dear.archive.index import entry_fields
         from dear.archive.models import Entry
     except ImportError:
         return None, None
     if {f.attname for f in Entry._meta.concrete_fields} != {"id", "letter_id", *ENTRY}:
         return None, None
-    return Entry, _fields
+    return Entry, entry_fields
 
 
 def _index_for_search(ids) -> float | None:
@@ -291,7 +291,7 @@ def _index_for_search(ids) -> float | None:
     from dear.letters.models import Letter
 
     started = time.perf_counter()
-    fields = ("pk", "writer_id", *index.TEXT_FIELDS)
+    fields = getattr(index, "LETTER_FIELDS", ("pk", "writer_id", *index.TEXT_FIELDS))
     with transaction.atomic():
         for at in range(0, len(ids), 5000):
             chunk = ids[at : at + 5000]

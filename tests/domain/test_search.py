@@ -6,16 +6,20 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dear.archive import index
 from dear.archive.models import Entry
 from dear.archive.search import parse, search
 from dear.homes.models import Place
+from dear.letters import notes
 from dear.letters import services as letters
-from dear.letters.models import Delivery, Letter, State
+from dear.letters.models import Letter
 from dear.lib.errors import Invalid
+from dear.mutual import services as mutual
 from tests.helpers import make_letter, send_now
 
 
@@ -90,27 +94,22 @@ def test_the_words_of_a_crumpled_page_are_found_by_nobody(world):
 def test_a_note_is_found_only_once_its_place_has_been_opened(world, home):
     jess, rory = world["jess"], world["rory"]
     counter = Place.objects.create(home=home, name="The kitchen counter")
-    note = send_now(make_letter(jess, rory, body="Under yesterday's coffee cup."))
-    # Left at a place: the data a note is made of, whichever face left it there.
-    Letter.objects.filter(pk=note.pk).update(place=counter)
+    note = send_now(make_letter(jess, rory, body="Under yesterday's coffee cup."), place=counter.pk)
 
     assert found(rory, "coffee cup") == set()
-    Delivery.objects.filter(letter=note, recipient=rory).update(found_at=timezone.now())
+    notes.find_notes(rory, counter)
     assert found(rory, "coffee cup") == {note.pk}
     assert found(world["sam"], "coffee cup") == set()
 
 
 def test_a_sealed_letter_is_found_by_its_recipient_only_once_it_has_opened(world):
     jess, rory = world["jess"], world["rory"]
-    sealed = make_letter(jess, rory, body="I never sent mine because I thought you wouldn't care.")
-    now = timezone.now()
-    Letter.objects.filter(pk=sealed.pk).update(state=State.SEALED, sent_at=now)
-    Delivery.objects.filter(letter=sealed).update(delivered_at=None)
+    body = "I never sent mine because I thought you wouldn't care."
+    sealed = mutual.seal(jess, make_letter(jess, rory, body=body).pk).letter
 
     assert found(rory, "care") == set()
     assert found(jess, "care") == {sealed.pk}
-    Letter.objects.filter(pk=sealed.pk).update(opened_at=now, deliver_at=now)
-    Delivery.objects.filter(letter=sealed).update(delivered_at=now)
+    mutual.seal(rory, make_letter(rory, jess, body="Nor I mine.").pk)
     assert found(rory, "care") == {sealed.pk}
     assert found(world["sam"], "care") == set()
 
@@ -259,6 +258,182 @@ def test_the_database_keeps_its_full_text_index_after_every_migration(db):
             cursor.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'archive_entry'")
             names = {row[0] for row in cursor.fetchall()}
             assert {"archive_entry_ai", "archive_entry_ad", "archive_entry_au"} <= names
+            assert "archive_entry_reach" in names
         else:
             cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'archive_entry'")
             assert "archive_entry_document" in {row[0] for row in cursor.fetchall()}
+
+
+# --- A hidden letter is no oracle (rule 3): it costs what a letter that is not there costs.
+
+HIDDEN_WORD = "quince"
+ABSENT_WORD = "zeppelin"
+
+
+def _counter(home):
+    return Place.objects.create(home=home, name="The kitchen counter")
+
+
+def _draft(jess, rory, home):
+    return make_letter(jess, rory, body=f"A {HIDDEN_WORD} draft.")
+
+
+def _scheduled(jess, rory, home):
+    letter = make_letter(jess, rory, body=f"A {HIDDEN_WORD} for tomorrow.")
+    return letters.send(jess, letter.pk, deliver_at=timezone.now() + timedelta(days=1))
+
+
+def _note(jess, rory, home):
+    letter = make_letter(jess, rory, body=f"A {HIDDEN_WORD} under the cup.")
+    return send_now(letter, place=_counter(home).pk)
+
+
+def _hinted_note(jess, rory, home):
+    letter = make_letter(jess, rory, body=f"A {HIDDEN_WORD} under the cup.")
+    return send_now(letter, place=_counter(home).pk, hint=True)
+
+
+def _blind_sealed(jess, rory, home):
+    letter = make_letter(jess, rory, body=f"A sealed {HIDDEN_WORD}.")
+    return mutual.seal(jess, letter.pk, blind=True).letter
+
+
+def _told_sealed(jess, rory, home):
+    letter = make_letter(jess, rory, body=f"A sealed {HIDDEN_WORD}.")
+    return mutual.seal(jess, letter.pk).letter
+
+
+def _withdrawn(jess, rory, home):
+    with override_settings(SEND_UNDO_SECONDS=600):
+        letter = letters.send(
+            jess, make_letter(jess, rory, body=f"A {HIDDEN_WORD}, taken back.").pk
+        )
+    return letters.withdraw(jess, letter.pk)
+
+
+def _taken_back_note(jess, rory, home):
+    note = _note(jess, rory, home)
+    return notes.take_back(jess, note.pk)
+
+
+HIDDEN = {
+    "draft": _draft,
+    "scheduled for tomorrow": _scheduled,
+    "unfound note": _note,
+    "unfound hinted note": _hinted_note,
+    "blind sealed": _blind_sealed,
+    "told sealed": _told_sealed,
+    "withdrawn": _withdrawn,
+    "note taken back": _taken_back_note,
+}
+
+
+@pytest.fixture(params=list(HIDDEN), ids=list(HIDDEN))
+def hidden_letter(request, world, home):
+    return HIDDEN[request.param](world["jess"], world["rory"], home)
+
+
+def searched(person, q: str) -> tuple[set, int]:
+    """What a search finds, and how many queries it ran."""
+    with CaptureQueriesContext(connection) as ran:
+        hits = found(person, q)
+    return hits, len(ran.captured_queries)
+
+
+def test_a_word_only_in_a_letter_hidden_from_the_reader_finds_nothing(world, hidden_letter):
+    assert found(world["rory"], HIDDEN_WORD) == set()
+
+
+def test_a_hidden_word_runs_as_many_queries_as_an_absent_word_one(world, hidden_letter):
+    _, hidden_count = searched(world["rory"], HIDDEN_WORD)
+    _, absent_count = searched(world["rory"], ABSENT_WORD)
+
+    assert hidden_count == absent_count == 1
+
+
+def test_the_writer_finds_their_letter_in_every_hidden_state(world, hidden_letter):
+    assert found(world["jess"], HIDDEN_WORD) == {hidden_letter.pk}
+
+
+def test_the_ranked_query_never_meets_a_hidden_letter(world, hidden_letter):
+    from dear.archive.search import _Postgres, _reader, _SQLite
+
+    rory = world["rory"]
+    terms = parse(HIDDEN_WORD)
+    backend = _SQLite(terms, rory) if connection.vendor == "sqlite" else _Postgres(terms, rory)
+    assert backend.ranked(20, _reader(rory, timezone.now())) == []
+
+
+def test_the_index_names_as_readers_exactly_those_the_letter_will_reach(world, hidden_letter):
+    entry = Entry.objects.get(letter=hidden_letter)
+    later = timezone.now() + timedelta(days=30)
+    for name, person in world.items():
+        named = index.person_token(person.pk) in entry.people.split()
+        reaches = Letter.objects.visible_to(person, later).filter(pk=hidden_letter.pk).exists()
+        assert named == reaches, name
+
+
+def test_a_scheduled_letter_is_found_once_its_time_has_come(world, home):
+    letter = _scheduled(world["jess"], world["rory"], home)
+
+    with time_machine.travel(timezone.now() + timedelta(days=1, seconds=1)):
+        assert found(world["rory"], HIDDEN_WORD) == {letter.pk}
+
+
+def test_a_note_is_found_in_search_once_its_reader_found_it(world, home):
+    rory = world["rory"]
+    note = _note(world["jess"], rory, home)
+
+    notes.find_notes(rory, note.place)
+    assert found(rory, HIDDEN_WORD) == {note.pk}
+    assert found(world["sam"], HIDDEN_WORD) == set()
+
+
+def test_a_sealed_letter_is_found_once_sealed_back(world, home):
+    jess, rory = world["jess"], world["rory"]
+    sealed = _blind_sealed(jess, rory, home)
+
+    mutual.seal(rory, make_letter(rory, jess, body="Mine too.").pk)
+    assert found(rory, HIDDEN_WORD) == {sealed.pk}
+
+
+def test_a_withdrawn_letter_sent_again_is_found_once_it_arrives(world, home):
+    jess, rory = world["jess"], world["rory"]
+    letter = _withdrawn(jess, rory, home)
+
+    send_now(letter)
+    assert found(rory, HIDDEN_WORD) == {letter.pk}
+
+
+def test_a_letter_withdrawn_before_its_time_is_not_found_after_it(world, home):
+    jess, rory = world["jess"], world["rory"]
+    letter = _scheduled(jess, rory, home)
+    letters.withdraw(jess, letter.pk)
+
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        assert found(rory, HIDDEN_WORD) == set()
+
+
+def test_a_letter_on_its_way_when_its_reader_leaves_is_never_found(world, home):
+    from dear.homes import services as homes
+
+    letter = _scheduled(world["jess"], world["rory"], home)
+    homes.leave_home(world["rory"], home.pk)
+
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        assert found(world["rory"], HIDDEN_WORD) == set()
+    assert found(world["jess"], HIDDEN_WORD) == {letter.pk}
+
+
+def test_rebuild_names_the_same_readers_as_the_index_kept_on_the_way(world, home):
+    jess, rory = world["jess"], world["rory"]
+    for make in HIDDEN.values():
+        make(jess, rory, home)
+    sent = send_now(make_letter(jess, [rory, world["sam"]], body="To you both."))
+    notes.find_notes(rory, _note(jess, rory, home).place)
+    fields = ("letter_id", "people", "writer_id", "visible_from")
+    kept = set(Entry.objects.values_list(*fields))
+
+    index.rebuild()
+    assert set(Entry.objects.values_list(*fields)) == kept
+    assert Entry.objects.get(letter=sent).visible_from is not None

@@ -2,20 +2,26 @@
 
 Every save of a letter or of one of its revisions passes through ``update`` (``post_save``
 receivers), in the same transaction as the save; deleting a letter deletes its entry by
-cascade. The database keeps its own full-text index in step with the entries (triggers on
-SQLite, a generated column on PostgreSQL). ``rebuild`` makes it all again from the
-letters, for data written before the index existed or restored from elsewhere.
+cascade. A change of who may read a letter that is no save of it (a note found, a sealed
+pair opened, a letter sent) calls ``update`` or ``refresh`` itself, in its transaction.
+The database keeps its own full-text index in step with the entries (triggers on SQLite,
+a generated column on PostgreSQL). ``rebuild`` makes it all again from the letters, for
+data written before the index existed or restored from elsewhere.
+
+An entry names only the people who may read its letter (``readers``), so a search never
+meets a letter hidden from the one searching: a hidden word costs what an absent one does.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from django.db import connection, transaction
 from django.db.models.signals import post_save
 
 from dear.archive.models import Entry
-from dear.letters.models import Delivery, Letter, Revision
+from dear.letters.models import Delivery, Letter, Revision, State
 
 # Search marks matches with these two characters, so they must never come from a letter.
 MARK_START = "\x02"
@@ -27,6 +33,8 @@ _STAND_INS = {"<": "\x01", ">": "\x04", "&": "\x05"}
 STORE = str.maketrans(_STAND_INS)
 SHOW = str.maketrans({v: k for k, v in _STAND_INS.items()})
 TEXT_FIELDS = ("salutation", "body", "closing")
+# What of a letter its entry is made from.
+LETTER_FIELDS = ("pk", "writer_id", "state", "opened_at", "place_id", *TEXT_FIELDS)
 
 
 def clean(text: str) -> str:
@@ -40,28 +48,65 @@ def person_token(person_id) -> str:
     return f"p{hex_id.lower()}"
 
 
-def _people(letter: Letter, recipient_ids) -> str:
-    ids = [letter.writer_id, *sorted(recipient_ids, key=str)]
-    return " ".join(dict.fromkeys(person_token(pk) for pk in ids))
+def readers(letter, deliveries) -> tuple[list, datetime | None]:
+    """Who may read ``letter`` once its time has come, and when the last of them may.
+
+    ``Letter.objects.received_by`` without its clock, so the two must say the same: the
+    writer always (rule 1); a recipient once it is sent, or sealed and opened (rule 3),
+    and, for a note, once they found it (rule 2). The time is the latest of those
+    recipients' deliveries, so nobody finds the letter before it reached them.
+    ``deliveries``: the letter's, with ``recipient_id``, ``delivered_at``, ``found_at``.
+    """
+    arrived = letter.state == State.SENT or (
+        letter.state == State.SEALED and letter.opened_at is not None
+    )
+    reached = [
+        d
+        for d in deliveries
+        if arrived
+        and d.delivered_at is not None
+        and (letter.place_id is None or d.found_at is not None)
+    ]
+    ids = [letter.writer_id, *sorted((d.recipient_id for d in reached), key=str)]
+    return list(dict.fromkeys(ids)), max((d.delivered_at for d in reached), default=None)
 
 
-def _fields(letter: Letter, recipient_ids) -> dict:
+def entry_fields(letter, deliveries) -> dict:
+    """The fields of ``letter``'s entry (see ``readers`` for ``deliveries``)."""
+    people, visible_from = readers(letter, deliveries)
     return {
         **{field: clean(getattr(letter, field)) for field in TEXT_FIELDS},
-        "people": _people(letter, recipient_ids),
+        "people": " ".join(person_token(pk) for pk in people),
+        "writer_id": letter.writer_id,
+        "visible_from": visible_from,
     }
+
+
+def _deliveries(letter_ids) -> dict:
+    by_letter: dict = {}
+    for delivery in Delivery.objects.filter(letter_id__in=letter_ids).only(
+        "letter_id", "recipient_id", "delivered_at", "found_at"
+    ):
+        by_letter.setdefault(delivery.letter_id, []).append(delivery)
+    return by_letter
 
 
 def update(letter: Letter) -> None:
     """Bring one letter's entry up to date; writes nothing when it already is."""
-    recipients = Delivery.objects.filter(letter_id=letter.pk).values_list("recipient_id", flat=True)
-    wanted = _fields(letter, list(recipients))
+    wanted = entry_fields(letter, _deliveries([letter.pk]).get(letter.pk, []))
     with transaction.atomic():
         entry = Entry.objects.filter(letter_id=letter.pk).first()
         if entry is None:
             Entry.objects.create(letter_id=letter.pk, **wanted)
         elif any(getattr(entry, name) != value for name, value in wanted.items()):
             Entry.objects.filter(pk=entry.pk).update(**wanted)
+
+
+def refresh(letter_ids) -> None:
+    """Bring these letters' entries up to date after a change no save of theirs announced:
+    a note found, a sealed pair opened. Each entry keeps its place in the index."""
+    for letter in Letter.objects.filter(pk__in=list(letter_ids)).only(*LETTER_FIELDS):
+        update(letter)
 
 
 def update_many(letters, *, fresh: bool = False) -> int:
@@ -72,17 +117,13 @@ def update_many(letters, *, fresh: bool = False) -> int:
     if not letters:
         return 0
     ids = [letter.pk for letter in letters]
-    recipients: dict = {}
-    for letter_id, person_id in Delivery.objects.filter(letter_id__in=ids).values_list(
-        "letter_id", "recipient_id"
-    ):
-        recipients.setdefault(letter_id, []).append(person_id)
+    deliveries = _deliveries(ids)
     with transaction.atomic():
         if not fresh:
             Entry.objects.filter(letter_id__in=ids).delete()
         Entry.objects.bulk_create(
             [
-                Entry(letter_id=letter.pk, **_fields(letter, recipients.get(letter.pk, [])))
+                Entry(letter_id=letter.pk, **entry_fields(letter, deliveries.get(letter.pk, [])))
                 for letter in letters
             ],
             batch_size=500,
@@ -100,7 +141,7 @@ def rebuild(batch: int = 1000) -> int:
             page = Letter.objects.order_by("pk")
             if last is not None:
                 page = page.filter(pk__gt=last)
-            chunk = list(page.only("pk", "writer_id", *TEXT_FIELDS)[:batch])
+            chunk = list(page.only(*LETTER_FIELDS)[:batch])
             if not chunk:
                 break
             done += update_many(chunk, fresh=True)

@@ -9,11 +9,13 @@ class Entry(models.Model):
     The full-text index itself lives beside this table and is kept by the database: an
     FTS5 table fed by triggers on SQLite, a generated ``tsvector`` column with a GIN index
     on PostgreSQL (see migration 0001). ``people`` holds one token for the writer and one
-    per recipient, so a search reads only the letters a person is part of before
-    ``Letter.objects.visible_to`` has the final say.
+    per recipient the letter has reached but for the time (``index.readers``); a search
+    matches only its own token, and ``writer_id`` or ``visible_from`` decide the time in
+    the same statement. So a search never meets a letter hidden from the one searching.
 
-    On SQLite a migration that remakes this table drops its triggers with it: such a
-    migration must create them again (a test checks they are there).
+    On SQLite a migration that remakes this table drops its triggers, and the index
+    ``archive_entry_reach`` that search names, with it: such a migration must create them
+    again (a test checks they are there).
     """
 
     id = models.BigAutoField(primary_key=True)
@@ -24,6 +26,10 @@ class Entry(models.Model):
     body = models.TextField(blank=True)
     closing = models.TextField(blank=True)
     people = models.TextField(blank=True)
+    # Not a foreign key: adding one would remake the table on SQLite (see above).
+    writer_id = models.UUIDField(null=True)
+    # When the last of its readers' deliveries is due; none while only its writer may read.
+    visible_from = models.DateTimeField(null=True)
 
     def __str__(self) -> str:
         return f"search entry {self.pk}"

@@ -1,10 +1,12 @@
 """Searching the letters a person may see: one interface over SQLite FTS5 and PostgreSQL.
 
 ``search(person, q, limit)`` finds the best-ranked letters whose words match every word
-and quoted phrase of ``q``. The index narrows the search to letters the person wrote or
-was written to; ``Letter.objects.visible_to`` then decides, as everywhere else, which of
-those they may see (rules 1-3), so a draft, an unfound note or an unopened sealed letter
-of someone else's never comes back.
+and quoted phrase of ``q``. The index names, for each letter, only the people who may
+read it (``index.readers``), and the one ranked query keeps to those the person wrote or
+that have reached them by now. So a draft, an unfound note or an unopened sealed letter
+of someone else's is never met: a word only they hold costs one query, like a word found
+nowhere (rule 3: no timing difference). ``Letter.objects.visible_to`` still has the last
+word on the letters that come back.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import connection
+from django.utils import timezone
 
 from dear.archive.index import MARK_END, MARK_START, SHOW, person_token
+from dear.archive.models import Entry
 from dear.letters.models import Letter
 from dear.lib.errors import Invalid
 
@@ -80,35 +84,33 @@ def search(person, q: str, limit: int = DEFAULT_LIMIT) -> list[Hit]:
     terms = parse(q)
     limit = _check_limit(limit)
     backend = _SQLite(terms, person) if connection.vendor == "sqlite" else _Postgres(terms, person)
-    # Most candidates are visible (the index holds only letters the person is part of),
-    # so the first batch nearly always fills the page; drafts written to them and letters
-    # not yet delivered are what a later, larger batch skips past.
-    batch = limit + 5
-    chosen: list[tuple[int, Letter, float]] = []
-    offset = 0
-    while len(chosen) < limit:
-        candidates = backend.ranked(batch, offset)
-        if not candidates:
-            break
-        # Narrowed to the candidates first, so that visible_to's own subqueries are too.
-        visible = {
-            letter.pk: letter
-            for letter in Letter.objects.filter(pk__in=[c[1] for c in candidates])
-            .visible_to(person)
-            .with_people()
-        }
-        chosen += [
-            (entry_id, visible[letter_id], score)
-            for entry_id, letter_id, score in candidates
-            if letter_id in visible
-        ]
-        if len(candidates) < batch:
-            break
-        offset += batch
-        batch *= 4
-    chosen = chosen[:limit]
+    now = timezone.now()
+    candidates = backend.ranked(limit, _reader(person, now))
+    if not candidates:
+        return []
+    # The index already kept to what the person may see; visible_to, the rule everywhere
+    # else, stands behind it.
+    visible = {
+        letter.pk: letter
+        for letter in Letter.objects.filter(pk__in=[c[1] for c in candidates])
+        .visible_to(person, now)
+        .with_people()
+    }
+    chosen = [
+        (entry_id, visible[letter_id], score)
+        for entry_id, letter_id, score in candidates
+        if letter_id in visible
+    ]
     snippets = backend.snippets([entry_id for entry_id, _, _ in chosen])
     return [Hit(letter, snippets.get(entry_id, []), score) for entry_id, letter, score in chosen]
+
+
+def _reader(person, now) -> list:
+    """The person's id and the time, as the database stores them: what the ranked query
+    compares an entry's ``writer_id`` and ``visible_from`` with."""
+    writer = Entry._meta.get_field("writer_id").get_db_prep_value(person.pk, connection)
+    since = Entry._meta.get_field("visible_from").get_db_prep_value(now, connection)
+    return [writer, since]
 
 
 def parts(marked: str) -> list[Part]:
@@ -141,16 +143,21 @@ class _SQLite:
             f"{{salutation body closing}} : ({phrases})"
         )
 
-    def ranked(self, count: int, offset: int) -> list[tuple[int, object, float]]:
+    def ranked(self, count: int, reader: list) -> list[tuple[int, object, float]]:
         with connection.cursor() as cursor:
+            # Who may read each match and from when, read from a narrow index: the entry's
+            # own row holds its text, and a long letter's runs on over many pages.
             cursor.execute(
                 "SELECT f.rowid, e.letter_id, f.score FROM ("
                 " SELECT rowid, score FROM ("
-                "  SELECT rowid, bm25(archive_fts, 2.0, 4.0, 2.0, 0.0) AS score FROM archive_fts"
-                "  WHERE archive_fts MATCH %s ORDER BY rowid DESC LIMIT %s"
-                " ) ORDER BY score, rowid DESC LIMIT %s OFFSET %s"
+                "  SELECT m.rowid, bm25(archive_fts, 2.0, 4.0, 2.0, 0.0) AS score"
+                "  FROM archive_fts m JOIN archive_entry r INDEXED BY archive_entry_reach"
+                "  ON r.id = m.rowid"
+                "  WHERE archive_fts MATCH %s AND (r.writer_id = %s OR r.visible_from <= %s)"
+                "  ORDER BY m.rowid DESC LIMIT %s"
+                " ) ORDER BY score, rowid DESC LIMIT %s"
                 ") f JOIN archive_entry e ON e.id = f.rowid ORDER BY f.score, f.rowid DESC",
-                [self.match, RANKED_AT_MOST, count, offset],
+                [self.match, *reader, RANKED_AT_MOST, count],
             )
             # bm25 is lower for better matches; scores are reported higher-is-better.
             return [(row[0], _uuid(row[1]), -row[2]) for row in cursor.fetchall()]
@@ -185,21 +192,24 @@ class _Postgres:
         sql = " && ".join(["phraseto_tsquery('english', %s)"] * len(self.phrases))
         return f"({sql})", list(self.phrases)
 
-    def ranked(self, count: int, offset: int) -> list[tuple[int, object, float]]:
+    def ranked(self, count: int, reader: list) -> list[tuple[int, object, float]]:
         words, params = self._query()
         sql = (
             f"WITH query AS (SELECT {words} AS words, to_tsquery('simple', %s) AS person), "
             "recent AS ("
             " SELECT e.id, e.letter_id, e.document FROM archive_entry e, query"
             " WHERE numnode(query.words) > 0 AND e.document @@ (query.words && query.person)"
+            " AND (e.writer_id = %s OR e.visible_from <= %s)"
             " ORDER BY e.id DESC LIMIT %s"
             ") "
             "SELECT recent.id, recent.letter_id, "
             "ts_rank(%s::float4[], recent.document, query.words) AS score "
-            "FROM recent, query ORDER BY score DESC, recent.id DESC LIMIT %s OFFSET %s"
+            "FROM recent, query ORDER BY score DESC, recent.id DESC LIMIT %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, self.person, RANKED_AT_MOST, self.WEIGHTS, count, offset])
+            cursor.execute(
+                sql, [*params, self.person, *reader, RANKED_AT_MOST, self.WEIGHTS, count]
+            )
             return [(row[0], _uuid(row[1]), float(row[2])) for row in cursor.fetchall()]
 
     def snippets(self, entry_ids: list[int]) -> dict[int, list[Part]]:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.utils import timezone
 
+from dear.archive import index as search_index
 from dear.homes.models import Place
 from dear.letters.access import letter_for_writer
 from dear.letters.models import Delivery, Letter, State
@@ -68,6 +69,7 @@ def find_notes(person, place: Place, now=None) -> Opened:
                 found_now = set(
                     Delivery.objects.filter(pk__in=ids).values_list("letter_id", flat=True)
                 )
+                search_index.refresh(found_now)
         notes = list(
             Letter.objects.received_by(person, now)
             .filter(place=place)

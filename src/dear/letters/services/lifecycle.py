@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from dear.archive import index as search_index
 from dear.homes.access import members_of
 from dear.homes.models import Membership
 from dear.letters import notes
@@ -128,6 +129,7 @@ def send(
     letter.updated_at = now
     letter.save(update_fields=["state", "sent_at", "deliver_at", "updated_at", "place", "hint"])
     letter.deliveries.update(delivered_at=deliver_at, found_at=None, read_at=None)
+    search_index.update(letter)  # its readers come with the deliveries, after the save
     notify.letter_sent(letter)
     return letter
 
@@ -190,6 +192,7 @@ def open_sealed(letter_ids, now) -> None:
         opened_at=now, deliver_at=now, updated_at=now
     )
     Delivery.objects.filter(letter__in=letter_ids).update(delivered_at=now)
+    search_index.refresh(letter_ids)
 
 
 @transaction.atomic
