@@ -32,8 +32,8 @@ PAGES = {
     "/": 10,  # + the homes' places, + notes left at archived places, + sealed for me,
     # + quiet reminders (one query with the last letter each way as subqueries)
     "/inbox": 4,
-    "/with/{rory}": 9,  # each direction walks its writer's own index: 2 × (letters + 2 prefetches)
-    # + the reminder about them, with its quiet so far
+    "/with/{rory}": 8,  # each direction walks its writer's own index: 2 letter queries,
+    # + their deliveries, + the shared home, + the reminder about them, with its quiet so far
 }
 
 

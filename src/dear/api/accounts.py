@@ -20,7 +20,7 @@ from dear.api.schemas import (
     TokenOut,
     answers,
 )
-from dear.homes.models import Home
+from dear.homes import seen
 from dear.notify import addresses
 
 router = Router(tags=["accounts"])
@@ -62,10 +62,9 @@ def revoke_current_token(request: HttpRequest):
 
 
 def _me(someone) -> dict:
-    homes = Home.objects.of_member(someone).order_by("created_at", "id")
     return {
         **present.person(someone),
-        "homes": [{"id": home.pk, "name": home.name} for home in homes],
+        "homes": [{"id": pk, "name": name} for pk, name in seen.names_of(someone)],
         **present.clock(someone),
     }
 

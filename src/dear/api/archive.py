@@ -61,7 +61,7 @@ def search_letters(request: HttpRequest, query: Query[SearchQuery]):
     """The letters I may see that match, best first, each with its matching passage."""
     someone = person_of(request)
     hits = search.search(someone, query.q, query.limit)
-    items = present.letters(someone, [hit.letter for hit in hits])
+    items = present.letters(hit.letter for hit in hits)
     for item, hit in zip(items, hits, strict=True):
         item["snippet"] = [{"text": part.text, "mark": part.mark} for part in hit.snippet]
     return {"items": items}

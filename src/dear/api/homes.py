@@ -9,6 +9,7 @@ from ninja.responses import Status
 from dear.api import present
 from dear.api.auth import person_of
 from dear.api.schemas import AUTHED, WITH_BODY, HomeIn, HomeOut, InviteOut, LeftOut, answers
+from dear.homes import seen
 from dear.homes import services as homes
 from dear.homes.access import home_for_member
 from dear.lib.errors import NotFound
@@ -20,13 +21,13 @@ router = Router(tags=["homes"])
 def create_home(request: HttpRequest, payload: HomeIn):
     someone = person_of(request)
     home = homes.create_home(someone, payload.name)
-    return Status(201, present.home(request, someone, home))
+    return Status(201, present.home(request, seen.home(someone, home.pk)))
 
 
 @router.get("/homes/{home_id}", response=answers({200: HomeOut}, *AUTHED, 404))
 def get_home(request: HttpRequest, home_id: str):
     someone = person_of(request)
-    return present.home(request, someone, home_for_member(someone, home_id))
+    return present.home(request, seen.home(someone, home_for_member(someone, home_id).pk))
 
 
 @router.post("/homes/{home_id}/leave", response=answers({200: LeftOut}, *AUTHED, 404))
@@ -59,4 +60,4 @@ def accept_invite(request: HttpRequest, code: str):
         raise NotFound("There is no such invite. Check the link you were given.")
     someone = person_of(request)
     home = homes.accept_invite(someone, code)
-    return present.home(request, someone, home)
+    return present.home(request, seen.home(someone, home.pk))

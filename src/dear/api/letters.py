@@ -21,10 +21,10 @@ from dear.api.schemas import (
     SendIn,
     answers,
 )
-from dear.homes.access import housemates_of
+from dear.homes.access import housemate
 from dear.letters import boxes
 from dear.letters import services as letters
-from dear.letters.access import letter_for_reader, letter_for_writer
+from dear.letters.access import letter_for_writer, seen_letter
 
 router = Router(tags=["letters"])
 
@@ -33,8 +33,7 @@ ACTION = answers({200: LetterOut}, *AUTHED, 404, 409, 422)
 
 
 def _as_now(request: HttpRequest, letter_id) -> dict:
-    someone = person_of(request)
-    return present.letter(someone, letter_for_reader(someone, letter_id))
+    return present.letter(seen_letter(person_of(request), letter_id))
 
 
 @router.post(
@@ -54,21 +53,17 @@ def create_letter(request: HttpRequest, payload: LetterIn):
     return Status(201, _as_now(request, letter.pk))
 
 
-@router.get("/letters", response=answers({200: LetterPage}, *AUTHED, 422), by_alias=True)
+@router.get("/letters", response=answers({200: LetterPage}, *AUTHED, 404, 422), by_alias=True)
 def list_letters(request: HttpRequest, filters: Query[LetterFilters]):
     """A box, newest first; or, with only `with`, the correspondence with one person,
     oldest first."""
     someone = person_of(request)
-    other = None
-    if filters.with_ is not None:
-        other = housemates_of(someone).filter(pk=filters.with_).first()
-        if other is None:
-            # Not a housemate, or nobody at all: either way there are no letters to show.
-            return {"items": [], "next": None}
+    # Not a housemate, a former one or nobody at all: the same 404 as on the web.
+    other = housemate(someone, filters.with_) if filters.with_ is not None else None
     items, next_cursor = boxes.page(
         someone, box=filters.box, with_person=other, cursor=filters.cursor, limit=filters.limit
     )
-    return {"items": present.letters(someone, items), "next": next_cursor}
+    return {"items": present.letters(items), "next": next_cursor}
 
 
 @router.get("/letters/{letter_id}", response=answers({200: LetterOut}, *AUTHED, 404), by_alias=True)
@@ -172,8 +167,7 @@ def withdraw(request: HttpRequest, letter_id: str):
 @router.post("/letters/{letter_id}/read", response=ACTION, by_alias=True)
 def read(request: HttpRequest, letter_id: str):
     """Mark a letter read for me (its writer sees when, in `deliveries`)."""
-    someone = person_of(request)
-    return present.letter(someone, letters.mark_read(someone, letter_id))
+    return present.letter(letters.mark_read(person_of(request), letter_id))
 
 
 @router.post("/basket/empty", response=answers({200: DeletedOut}, *AUTHED))

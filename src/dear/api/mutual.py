@@ -21,7 +21,7 @@ from dear.api.mutual_schemas import (
     SealIn,
 )
 from dear.api.schemas import AUTHED, WITH_BODY, LetterOut, Text, answers
-from dear.letters.access import letter_for_reader
+from dear.letters.access import seen_letter
 from dear.mutual import services as mutual
 
 router = Router(tags=["sealed letters and glances"])
@@ -60,7 +60,7 @@ def seal(request: HttpRequest, letter_id: str, payload: SealIn | None = None):
     then both open together. Until then you may withdraw it."""
     someone = person_of(request)
     sealed = mutual.seal(someone, letter_id, blind=(payload or SealIn()).blind)
-    return present.letter(someone, letter_for_reader(someone, sealed.letter.pk))
+    return present.letter(seen_letter(someone, sealed.letter.pk))
 
 
 @router.post("/glances", response=answers({201: GlanceOut}, *AUTHED, 404, 429, *WITH_BODY))

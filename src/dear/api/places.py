@@ -20,11 +20,11 @@ from dear.api.schemas import (
     PlacePatch,
     answers,
 )
+from dear.homes import seen
 from dear.homes import services as homes
 from dear.homes.access import place_for_member
-from dear.homes.models import Place
 from dear.letters import notes
-from dear.letters.access import letter_for_reader
+from dear.letters.access import seen_letter
 
 router = Router(tags=["places"])
 
@@ -32,14 +32,15 @@ PLACE = answers({200: PlaceOut}, *AUTHED, 404)
 
 
 def _as_now(request: HttpRequest, someone, one) -> dict:
-    return present.place(request, Place.objects.with_waiting(someone).get(pk=one.pk))
+    return present.place(request, seen.place(someone, one.pk))
 
 
 @router.post("/homes/{home_id}/places", response=answers({201: PlaceOut}, *AUTHED, 404, *WITH_BODY))
 def create_place(request: HttpRequest, home_id: str, payload: PlaceIn):
     """A spot ("the counter") or an object ("the book he is reading") of the home."""
-    made = homes.create_place(person_of(request), home_id, payload.name, payload.kind)
-    return Status(201, present.place(request, made))
+    someone = person_of(request)
+    made = homes.create_place(someone, home_id, payload.name, payload.kind)
+    return Status(201, present.place(request, seen.place(someone, made.pk)))
 
 
 @router.get("/places/{place_id}", response=answers({200: PlaceOpened}, *AUTHED, 404))
@@ -48,8 +49,8 @@ def open_place(request: HttpRequest, place_id: str):
     someone = person_of(request)
     opened = notes.find_notes(someone, place_for_member(someone, place_id))
     return {
-        **present.place(request, opened.place),
-        "notes": present.letters(someone, opened.notes),
+        **present.place(request, seen.place(someone, opened.place.pk)),
+        "notes": present.letters(opened.notes),
     }
 
 
@@ -88,7 +89,7 @@ def move_note(request: HttpRequest, letter_id: str, payload: MoveIn):
     """Leave a note I left somewhere else (say, its place was archived)."""
     someone = person_of(request)
     moved = notes.move_note(someone, letter_id, payload.place, hint=payload.hint)
-    return present.letter(someone, letter_for_reader(someone, moved.pk))
+    return present.letter(seen_letter(someone, moved.pk))
 
 
 @router.post(
@@ -100,4 +101,4 @@ def take_back(request: HttpRequest, letter_id: str):
     """Pick a note up before anyone found it: it goes back to the drawer."""
     someone = person_of(request)
     taken = notes.take_back(someone, letter_id)
-    return present.letter(someone, letter_for_reader(someone, taken.pk))
+    return present.letter(seen_letter(someone, taken.pk))

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 
-from dear.homes.access import members_of
-from dear.homes.models import Place
-from dear.letters import receipts
-from dear.letters.models import Letter, State
+from dear.homes import seen as homes_seen
+from dear.letters import seen
 
 
 def person(someone) -> dict:
@@ -29,99 +26,64 @@ def person_ref(someone) -> dict:
     return {"id": someone.pk, "display_name": someone.display_name}
 
 
-def place(request: HttpRequest, one, waiting: bool = False) -> dict:
+def place(request: HttpRequest, one: homes_seen.SeenPlace) -> dict:
     return {
-        "id": one.pk,
+        "id": one.id,
         "name": one.name,
         "kind": one.kind,
         "label_url": request.build_absolute_uri(reverse("web:label", args=[one.label])),
-        "waiting": getattr(one, "waiting", waiting),
+        "waiting": one.waiting,
         "archived_at": one.archived_at,
     }
 
 
-def home(request: HttpRequest, viewer, the_home) -> dict:
-    places = Place.objects.filter(home=the_home).open().with_waiting(viewer)
+def home(request: HttpRequest, one: homes_seen.SeenHome) -> dict:
     return {
-        "id": the_home.pk,
-        "name": the_home.name,
-        "glance_window_minutes": the_home.glance_window_minutes,
-        "members": [person(member) for member in members_of(the_home)],
-        "places": [place(request, one) for one in places.order_by("name", "id")],
+        "id": one.id,
+        "name": one.name,
+        "glance_window_minutes": one.glance_window_minutes,
+        "members": [person(member) for member in one.members],
+        "places": [place(request, where) for where in one.places],
     }
 
 
-def _receipt(viewer, delivery, now) -> dict:
-    # A delivery time still ahead is the plan, not a receipt; found and read times only
-    # when both sides have receipts on (dear.letters.receipts).
-    shown = receipts.receipt(viewer, delivery, now)
+def _receipt(shown) -> dict:
     return {
-        "to": delivery.recipient_id,
+        "to": shown.to.id,
         "delivered_at": shown.delivered_at,
         "found_at": shown.found_at,
         "read_at": shown.read_at,
     }
 
 
-# A told-mode sealed letter, to its recipient before it opens: who and when, never a word.
-SEALED_STUB = {
-    "salutation": None,
-    "body": None,
-    "closing": None,
-    "revision": None,
-    "in_reply_to": None,
-}
+def letter(one: seen.SeenLetter) -> dict:
+    """A letter as the JSON says it: exactly what the read model built for its viewer."""
+    return {
+        "id": one.id,
+        "home": one.home,
+        "from": person_ref(one.writer),
+        "to": [person_ref(someone) for someone in one.to],
+        "salutation": one.salutation,
+        "body": one.body,
+        "closing": one.closing,
+        "state": one.state,
+        "revision": one.revision,
+        "written_at": one.written_at,
+        "sent_at": one.sent_at,
+        "deliver_at": one.deliver_at,
+        "opened_at": one.opened_at,
+        "place": one.place_id,
+        "hint": one.hint,
+        "in_reply_to": one.in_reply_to,
+        "deliveries": (
+            [_receipt(shown) for shown in one.deliveries] if one.deliveries is not None else None
+        ),
+        "blind": one.blind,
+    }
 
 
-def letters(viewer, items) -> list[dict]:
-    """Letters as ``viewer`` sees them. Expects ``Letter.objects.with_people()``."""
-    items = list(items)
-    now = timezone.now()
-    replied_to = {letter.in_reply_to_id for letter in items if letter.in_reply_to_id}
-    # A reply names the letter it answers only to someone who may see that letter.
-    visible = (
-        set(
-            Letter.objects.visible_to(viewer, now)
-            .filter(pk__in=replied_to)
-            .values_list("pk", flat=True)
-        )
-        if replied_to
-        else set()
-    )
-    answer = []
-    for letter in items:
-        deliveries = list(letter.deliveries.all())
-        mine = letter.writer_id == viewer.pk
-        answer.append(
-            {
-                "id": letter.pk,
-                "home": letter.home_id,
-                "from": person_ref(letter.writer),
-                "to": [person_ref(delivery.recipient) for delivery in deliveries],
-                "salutation": letter.salutation,
-                "body": letter.body,
-                "closing": letter.closing,
-                "state": letter.state,
-                # How often a page was saved is the writer's alone (rule 1).
-                "revision": letter.revision if mine else None,
-                "written_at": letter.written_at,
-                "sent_at": letter.sent_at,
-                "deliver_at": letter.deliver_at,
-                "opened_at": letter.opened_at,
-                "place": letter.place_id,
-                "hint": letter.hint,
-                "in_reply_to": letter.in_reply_to_id if letter.in_reply_to_id in visible else None,
-                "deliveries": [_receipt(viewer, d, now) for d in deliveries] if mine else None,
-                "blind": letter.blind,
-            }
-        )
-        if not mine and letter.state == State.SEALED and letter.opened_at is None:
-            answer[-1].update(SEALED_STUB)
-    return answer
-
-
-def letter(viewer, one) -> dict:
-    return letters(viewer, [one])[0]
+def letters(items) -> list[dict]:
+    return [letter(one) for one in items]
 
 
 def revision(one) -> dict:

@@ -18,6 +18,8 @@ from typing import IO
 
 from django.utils import timezone
 
+from dear.homes.models import Home
+from dear.letters import seen
 from dear.letters.models import Letter, Revision
 
 FORMAT = "dear-archive"
@@ -43,14 +45,39 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40] or "someone"
 
 
+def _deliveries(person, letter: seen.SeenLetter) -> list[dict]:
+    """The writer's receipts as they may see them; a reader's own arrival and reading."""
+    if letter.deliveries is not None:
+        return [
+            {
+                "to": str(shown.to.id),
+                "delivered_at": _when(shown.delivered_at),
+                "found_at": _when(shown.found_at),
+                "read_at": _when(shown.read_at),
+            }
+            for shown in letter.deliveries
+        ]
+    return [
+        {
+            "to": str(person.pk),
+            "delivered_at": _when(letter.arrived_at),
+            "found_at": _when(letter.found_at),
+            "read_at": _when(letter.read_at),
+        }
+    ]
+
+
 def collect(person, now=None) -> dict:
-    """The whole archive as plain data: what ``archive.json`` holds."""
+    """The whole archive as plain data: what ``archive.json`` holds. Each letter is what
+    the read model shows ``person`` of it (``dear.letters.seen``), as the API and the
+    pages show it, plus the writer's own saved pages."""
     now = now or timezone.now()
-    letters = list(
-        Letter.objects.visible_to(person, now).with_people().order_by("written_at", "pk")
+    letters = seen.letters(
+        person,
+        seen.rows_of(Letter.objects.visible_to(person, now).order_by("written_at", "pk")),
+        now=now,
     )
-    shown = {letter.pk for letter in letters}
-    own = [letter.pk for letter in letters if letter.writer_id == person.pk]
+    own = [letter.id for letter in letters if letter.mine]
     revisions: dict = {}
     for revision in Revision.objects.filter(letter_id__in=own).order_by("letter_id", "number"):
         revisions.setdefault(revision.letter_id, []).append(
@@ -64,50 +91,39 @@ def collect(person, now=None) -> dict:
                 "conflict": revision.conflict,
             }
         )
-    homes, people, places, items = {}, {person.pk: person}, {}, []
+    homes = dict(
+        Home.objects.filter(pk__in={letter.home for letter in letters}).values_list("pk", "name")
+    )
+    people: dict = {person.pk: person.display_name}
+    places, items = {}, []
     for letter in letters:
-        mine = letter.writer_id == person.pk
-        deliveries = list(letter.deliveries.all())
-        homes[letter.home_id] = letter.home
-        people[letter.writer_id] = letter.writer
-        for delivery in deliveries:
-            people[delivery.recipient_id] = delivery.recipient
+        people[letter.writer.id] = letter.writer.display_name
+        for someone in letter.to:
+            people[someone.id] = someone.display_name
         if letter.place is not None:
-            places[letter.place_id] = letter.place
+            places[letter.place.id] = (letter.home, letter.place.name)
         items.append(
             {
-                "id": str(letter.pk),
-                "home": str(letter.home_id),
-                "from": str(letter.writer_id),
-                "to": [str(d.recipient_id) for d in deliveries],
+                "id": str(letter.id),
+                "home": str(letter.home),
+                "from": str(letter.writer.id),
+                "to": [str(someone.id) for someone in letter.to],
                 "salutation": letter.salutation,
                 "body": letter.body,
                 "closing": letter.closing,
                 "state": letter.state,
-                "state_before_discard": letter.state_before_discard if mine else "",
+                "state_before_discard": letter.state_before_discard,
                 "revision": letter.revision,
                 "written_at": _when(letter.written_at),
                 "updated_at": _when(letter.updated_at),
                 "sent_at": _when(letter.sent_at),
                 "deliver_at": _when(letter.deliver_at),
                 "opened_at": _when(letter.opened_at),
-                "place": str(letter.place_id) if letter.place_id else None,
+                "place": str(letter.place.id) if letter.place else None,
                 "hint": letter.hint,
-                "in_reply_to": (
-                    str(letter.in_reply_to_id) if letter.in_reply_to_id in shown else None
-                ),
-                # The writer keeps every receipt; a reader, only their own.
-                "deliveries": [
-                    {
-                        "to": str(d.recipient_id),
-                        "delivered_at": _when(d.delivered_at),
-                        "found_at": _when(d.found_at),
-                        "read_at": _when(d.read_at),
-                    }
-                    for d in deliveries
-                    if mine or d.recipient_id == person.pk
-                ],
-                "revisions": revisions.get(letter.pk, []) if mine else [],
+                "in_reply_to": str(letter.in_reply_to) if letter.in_reply_to else None,
+                "deliveries": _deliveries(person, letter),
+                "revisions": revisions.get(letter.id, []),
             }
         )
     return {
@@ -119,13 +135,10 @@ def collect(person, now=None) -> dict:
             "username": person.username,
             "display_name": person.display_name,
         },
-        "homes": [{"id": str(pk), "name": home.name} for pk, home in homes.items()],
-        "people": [
-            {"id": str(pk), "display_name": someone.display_name} for pk, someone in people.items()
-        ],
+        "homes": [{"id": str(pk), "name": name} for pk, name in homes.items()],
+        "people": [{"id": str(pk), "display_name": name} for pk, name in people.items()],
         "places": [
-            {"id": str(pk), "home": str(place.home_id), "name": place.name}
-            for pk, place in places.items()
+            {"id": str(pk), "home": str(home), "name": name} for pk, (home, name) in places.items()
         ],
         "letters": items,
     }

@@ -97,7 +97,8 @@ class LetterIn(_Strict):
     closing: Line = ""
     state: Literal["draft", "kept", "sent", "sealed", "discarded"]
     state_before_discard: Literal["", "draft", "kept"] = ""
-    revision: int = Field(1, ge=1)
+    # null for a letter someone else wrote: how often they saved it was theirs alone.
+    revision: int | None = Field(1, ge=1)
     written_at: Required
     updated_at: When = None
     sent_at: When = None
@@ -244,7 +245,7 @@ def restore(person, archive: ArchiveIn) -> dict:
         letter.state_before_discard = (
             letter_in.state_before_discard if letter_in.state == State.DISCARDED else ""
         )
-        letter.revision = letter_in.revision
+        letter.revision = letter_in.revision or 1
         letter.written_at = letter_in.written_at
         letter.updated_at = letter_in.updated_at or letter_in.written_at
         letter.sent_at = letter_in.sent_at

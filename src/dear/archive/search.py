@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from dear.archive.index import MARK_END, MARK_START, SHOW, person_token
 from dear.archive.models import Entry
-from dear.letters.models import Letter
+from dear.letters import seen
 from dear.lib.errors import Invalid
 
 QUERY_LIMIT = 200
@@ -49,7 +49,7 @@ class Part:
 
 @dataclass
 class Hit:
-    letter: Letter
+    letter: seen.SeenLetter
     snippet: list[Part]
     score: float
 
@@ -91,10 +91,7 @@ def search(person, q: str, limit: int = DEFAULT_LIMIT) -> list[Hit]:
     # The index already kept to what the person may see; visible_to, the rule everywhere
     # else, stands behind it.
     visible = {
-        letter.pk: letter
-        for letter in Letter.objects.filter(pk__in=[c[1] for c in candidates])
-        .visible_to(person, now)
-        .with_people()
+        letter.id: letter for letter in seen.by_ids(person, [c[1] for c in candidates], now=now)
     }
     chosen = [
         (entry_id, visible[letter_id], score)

@@ -14,12 +14,13 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from dear.accounts.models import Person
 from dear.archive import index
 from dear.letters.models import Delivery, Letter, Revision, State
+from dear.letters.rules import ARRIVED
 from dear.lib.errors import Invalid
 
 FORMER_MEMBER = "A former member"
@@ -45,8 +46,7 @@ class Farewell:
 def _delivered(person, now):
     """Letters ``person`` wrote that have reached at least one reader."""
     reached = Delivery.objects.filter(letter=OuterRef("pk"), delivered_at__lte=now)
-    arrived = Q(state=State.SENT) | Q(state=State.SEALED, opened_at__isnull=False)
-    return Letter.objects.filter(writer=person).filter(arrived, Exists(reached))
+    return Letter.objects.filter(writer=person).filter(ARRIVED, Exists(reached))
 
 
 def farewell(person, now=None) -> Farewell:

@@ -36,25 +36,40 @@ def place_for_label(person, label: str) -> Place:
 
 
 def is_member(person, home) -> bool:
-    return Membership.objects.filter(home=home, person=person, left_at__isnull=True).exists()
+    """Whether ``person`` is a current member of ``home`` (a home or its id)."""
+    return Membership.objects.current().filter(home=home, person=person).exists()
 
 
 def members_of(home):
+    """The current members of ``home``, by name."""
     from dear.accounts.models import Person
 
-    return Person.objects.filter(
-        memberships__home=home, memberships__left_at__isnull=True
-    ).order_by("display_name", "id")
+    current = Membership.objects.current().filter(home=home).values("person_id")
+    return Person.objects.filter(pk__in=current).order_by("display_name", "id")
 
 
 def housemates_of(person):
     """Everyone who shares a current home with ``person``, themselves excluded."""
     from dear.accounts.models import Person
 
-    homes = Home.objects.of_member(person).values("pk")
-    return (
-        Person.objects.filter(memberships__home__in=homes, memberships__left_at__isnull=True)
-        .exclude(pk=person.pk)
-        .distinct()
-        .order_by("display_name", "id")
-    )
+    homes = Membership.objects.current().filter(person=person).values("home_id")
+    people = Membership.objects.current().filter(home_id__in=homes).values("person_id")
+    return Person.objects.filter(pk__in=people).exclude(pk=person.pk).order_by("display_name", "id")
+
+
+def housemate(person, other_id):
+    """Someone who shares a current home with ``person``; anyone else, a former housemate
+    or nobody at all, is the same 404."""
+    try:
+        found = housemates_of(person).filter(pk=other_id).first()
+    except (ValidationError, ValueError, TypeError):
+        found = None
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def shared_home(person, other) -> Home | None:
+    """The first, by name, of the homes ``person`` and ``other`` both belong to now."""
+    theirs = Membership.objects.current().filter(person=other).values("home_id")
+    return Home.objects.of_member(person).filter(pk__in=theirs).order_by("name", "id").first()

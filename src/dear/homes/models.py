@@ -20,7 +20,9 @@ def label_token() -> str:
 
 class HomeQuerySet(models.QuerySet["Home"]):
     def of_member(self, person) -> HomeQuerySet:
-        return self.filter(memberships__person=person, memberships__left_at__isnull=True).distinct()
+        """The homes ``person`` is a current member of."""
+        current = Membership.objects.current().filter(person=person).values("home_id")
+        return self.filter(pk__in=current)
 
 
 class Home(models.Model):
@@ -36,6 +38,12 @@ class Home(models.Model):
         return self.name
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def current(self) -> MembershipQuerySet:
+        """Memberships not ended: the one statement of "a current member"."""
+        return self.filter(left_at__isnull=True)
+
+
 class Membership(models.Model):
     home = models.ForeignKey(Home, on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey(
@@ -43,6 +51,8 @@ class Membership(models.Model):
     )
     joined_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
+from dear.letters import seen
 from dear.letters.models import Letter
 from dear.lib.errors import NotFound
 
@@ -21,18 +22,21 @@ def letter_for_reader(person, letter_id) -> Letter:
     return _get(Letter.objects.visible_to(person).with_people(), letter_id)
 
 
+def seen_letter(person, letter_id, now=None) -> seen.SeenLetter:
+    """A letter ``person`` may read, as they see it (``seen.py``); else the 404 of a
+    missing one."""
+    try:
+        found = seen.letter(person, Letter.objects.visible_to(person, now).filter(pk=letter_id))
+    except (ValidationError, ValueError, TypeError):
+        raise NotFound() from None
+    if found is None:
+        raise NotFound()
+    return found
+
+
 def letter_for_writer(person, letter_id, *, for_update: bool = False) -> Letter:
     """A letter ``person`` wrote. Anyone else, reader or not, gets the 404 of a missing one."""
     queryset = Letter.objects.filter(writer=person)
     if for_update:
         queryset = queryset.select_for_update()
     return _get(queryset, letter_id)
-
-
-def reply_target(person, letter: Letter):
-    """The id of the letter ``letter`` answers, if ``person`` may see that one too;
-    otherwise None, so a reply never reveals a letter its reader was not sent."""
-    original = letter.in_reply_to_id
-    if original and Letter.objects.visible_to(person).filter(pk=original).exists():
-        return original
-    return None

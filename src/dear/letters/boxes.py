@@ -1,12 +1,13 @@
 """The lists a person reads letters from: inbox, sent, scheduled, drafts, drawer, sealed,
 basket, and the correspondence with one person. Each is one indexed query, paged by
-keyset cursor."""
+keyset cursor, and answers the letters as the person sees them (``seen.py``)."""
 
 from __future__ import annotations
 
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from dear.letters import seen
 from dear.letters.models import Delivery, Letter, State
 from dear.lib import cursor as cursors
 from dear.lib.errors import Invalid
@@ -72,9 +73,10 @@ def _keyset(queryset, field: str, newest_first: bool, cursor: str | None):
     return queryset.filter(Q(**{f"{field}__gt": when}) | Q(**{field: when, "pk__gt": ident}))
 
 
-def _first(queryset, field: str, newest_first: bool, count: int) -> list:
+def _first(queryset, field: str, newest_first: bool, count: int) -> list[dict]:
     order = [F(field).desc(), F("pk").desc()] if newest_first else [F(field).asc(), F("pk").asc()]
-    return list(queryset.with_people().order_by(*order)[:count])
+    extra = () if field in seen.FIELDS else (field,)
+    return list(queryset.order_by(*order).values(*seen.FIELDS, *extra)[:count])
 
 
 def page(
@@ -85,8 +87,10 @@ def page(
     cursor: str | None = None,
     limit: int = PAGE_SIZE,
     now=None,
-):
-    """One page of a box: (letters, cursor for the next page or None)."""
+    departures: bool = False,
+) -> tuple[list[seen.SeenLetter], str | None]:
+    """One page of a box: (letters as ``person`` sees them, cursor for the next page or
+    None). With ``departures``, unsent letters say whether someone left their home."""
     now = now or timezone.now()
     if box is None and with_person is not None:
         field, newest_first = "sent_at", False
@@ -98,7 +102,7 @@ def page(
                     _keyset(branch, field, newest_first, cursor), field, newest_first, limit + 1
                 )
             ),
-            key=lambda letter: (letter.sent_at, letter.pk),
+            key=lambda row: (row["sent_at"], row["id"]),
         )
     else:
         queryset, field, newest_first = _box(person, box or "inbox", now)
@@ -119,5 +123,5 @@ def page(
     if len(letters) > limit:
         letters = letters[:limit]
         last = letters[-1]
-        next_cursor = cursors.encode(getattr(last, field), last.pk)
-    return letters, next_cursor
+        next_cursor = cursors.encode(last[field], last["id"])
+    return seen.letters(person, letters, now=now, departures=departures), next_cursor

@@ -5,18 +5,8 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from dear.letters.rules import ARRIVED, UNSENT, State
 from dear.lib.ids import uuid7
-
-
-class State(models.TextChoices):
-    DRAFT = "draft"
-    KEPT = "kept"
-    SENT = "sent"
-    SEALED = "sealed"
-    DISCARDED = "discarded"
-
-
-UNSENT = (State.DRAFT, State.KEPT)
 
 
 class LetterQuerySet(models.QuerySet["Letter"]):
@@ -29,11 +19,10 @@ class LetterQuerySet(models.QuerySet["Letter"]):
         ``arrived_at``, the time it reached this person.
         """
         now = now or timezone.now()
-        arrived = Q(state=State.SENT) | Q(state=State.SEALED, opened_at__isnull=False)
         found = Q(place__isnull=True) | Q(deliveries__found_at__isnull=False)
         # One filter() call, so every condition is about the same delivery row.
         return self.filter(
-            arrived,
+            ARRIVED,
             found,
             deliveries__recipient=person,
             deliveries__delivered_at__lte=now,

@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from dear.archive import index as search_index
 from dear.homes.models import Place
+from dear.letters import rules, seen
 from dear.letters.access import letter_for_writer
 from dear.letters.models import Delivery, Letter, State
-from dear.letters.receipts import Receipt, hidden, receipt
-from dear.letters.receipts import _since as receipts_since
+from dear.letters.receipts import Receipt, receipt
 from dear.lib.errors import Conflict, Invalid
 
 NOTES_SHOWN = 50
@@ -41,7 +41,7 @@ class Opened:
     """A place as its opener finds it: the notes left there for them, newest first."""
 
     place: Place
-    notes: list[Letter]
+    notes: list[seen.SeenLetter]
     found_now: set = field(default_factory=set)
 
 
@@ -65,16 +65,24 @@ def find_notes(person, place: Place, now=None) -> Opened:
             )
             ids = list(waiting.values_list("pk", flat=True))
             if ids:
-                Delivery.objects.filter(pk__in=ids, found_at__isnull=True).update(found_at=now)
+                # Still at this place: a note its writer moved meanwhile is not found here.
+                Delivery.objects.filter(
+                    pk__in=ids, found_at__isnull=True, letter__place=place
+                ).update(found_at=now)
                 found_now = set(
-                    Delivery.objects.filter(pk__in=ids).values_list("letter_id", flat=True)
+                    Delivery.objects.filter(pk__in=ids, found_at=now).values_list(
+                        "letter_id", flat=True
+                    )
                 )
                 search_index.refresh(found_now)
-        notes = list(
-            Letter.objects.received_by(person, now)
-            .filter(place=place)
-            .with_people()
-            .order_by("-deliver_at", "-pk")[:NOTES_SHOWN]
+        notes = seen.letters(
+            person,
+            seen.rows_of(
+                Letter.objects.received_by(person, now)
+                .filter(place=place)
+                .order_by("-deliver_at", "-pk")[:NOTES_SHOWN]
+            ),
+            now=now,
         )
     return Opened(place=place, notes=notes, found_now=found_now)
 
@@ -94,24 +102,10 @@ def _sent_note(writer, letter_id, doing: str) -> Letter:
     return letter
 
 
-def _seen_unfound(writer, delivery, now) -> bool:
-    """Whether ``writer`` can see that nobody found the note through ``delivery``."""
-    if delivery.delivered_at is None or delivery.delivered_at > now:
-        return True  # not there to be found yet, and its writer sees when it will be
-    if delivery.found_at is not None or hidden(writer, delivery.recipient):
-        return False
-    # Left before receipts were on: it may have been found while nobody could see.
-    since = receipts_since(writer, delivery.recipient)
-    return since is None or delivery.delivered_at >= since
-
-
 def may_move(writer, letter: Letter, now=None) -> bool:
-    """Whether the writer may still move their note or take it back: only while they can
-    see that nobody has found it. A found note's place, time and receipts are history.
-    Where receipts hide the finding it is refused alike, found or not, so the refusal
-    tells nothing. Expects the deliveries' recipients preloaded."""
-    now = now or timezone.now()
-    return all(_seen_unfound(writer, d, now) for d in letter.deliveries.all())
+    """Whether the writer may still move their note or take it back (``rules.may_move_note``).
+    Expects the deliveries' recipients preloaded."""
+    return rules.may_move_note(writer, letter.deliveries.all(), now or timezone.now())
 
 
 def found_by(writer, letter: Letter, now=None) -> Receipt | None:

@@ -28,7 +28,7 @@ def hidden(viewer, recipient) -> bool:
     return not (viewer.receipts and recipient.receipts)
 
 
-def _since(viewer, recipient) -> datetime | None:
+def since(viewer, recipient) -> datetime | None:
     times = [t for t in (viewer.receipts_since, recipient.receipts_since) if t is not None]
     return max(times) if times else None
 
@@ -37,10 +37,10 @@ def receipt(viewer, delivery, now) -> Receipt:
     """``delivery`` as its letter's writer ``viewer`` may see it (recipient preloaded)."""
     recipient = delivery.recipient
     off = hidden(viewer, recipient)
-    since = _since(viewer, recipient)
+    since_on = since(viewer, recipient)
 
     def shown(when):
-        if off or when is None or (since is not None and when < since):
+        if off or when is None or (since_on is not None and when < since_on):
             return None
         return when
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-
-from dear.homes.access import home_for_member, housemates_of
+from dear.homes import access as homes_access
+from dear.homes.access import home_for_member
 from dear.homes.models import Home
 from dear.lib.errors import Invalid, NotFound
 from dear.mutual.models import Moment
@@ -23,13 +22,7 @@ def housemate(person, other_id):
     """Someone who shares a home with ``person``; anyone else is the 404 of nobody."""
     if str(other_id) == str(person.pk):
         raise Invalid("A glance is for someone else in your home, not for yourself.")
-    try:
-        found = housemates_of(person).filter(pk=other_id).first()
-    except (ValidationError, ValueError, TypeError):
-        found = None
-    if found is None:
-        raise NotFound()
-    return found
+    return homes_access.housemate(person, other_id)
 
 
 def shared_home(person, other, home_id=None) -> Home:

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q
 
 from dear.homes.access import members_of
-from dear.homes.models import Home, Membership
+from dear.letters import rules
 from dear.letters.models import Delivery, Letter, State
 from dear.letters.receipts import hidden
-from dear.letters.services.lifecycle import WITHDRAW_MARGIN, to_drawer
+from dear.letters.services.lifecycle import to_drawer
 
 
 @dataclass
@@ -57,15 +57,14 @@ def counterparts(person, home) -> list:
 def _on_its_way(letter: Letter, deliveries: list, leaver, now) -> bool:
     """Whether a sent or sealed letter between ``leaver`` and someone else has reached
     nobody yet, as far as its writer may know."""
-    if letter.state == State.SEALED:
-        return letter.opened_at is None
-    # The margin withdraw() keeps: a letter due this very second may be open on a screen.
-    if letter.deliver_at is not None and letter.deliver_at > now + WITHDRAW_MARGIN:
+    if rules.may_withdraw(letter.state, letter.deliver_at, letter.opened_at, now):
         return True
+    if letter.state == State.SEALED:
+        return False
     if letter.place_id is None:
         return False  # delivered: it belongs to its readers now
     # A note already left: back only while nobody has found it, and only if its writer
-    # could see that for themselves (the rule of notes.may_take_back), else coming back
+    # could see that for themselves (the rule of rules.may_move_note), else coming back
     # would tell them what receipts hide. The leaver's own receipts do not count: they
     # are leaving, and the page that asks says what happens to notes left for them.
     return all(d.found_at is None for d in deliveries) and not any(
@@ -113,41 +112,3 @@ def return_letters(person, home, now) -> Returned:
     # Picked up from its place, as take_back does: a note in the drawer is nowhere.
     Letter.objects.filter(pk__in=notes).update(place=None, hint=False)
     return returned
-
-
-@dataclass(frozen=True)
-class Departed:
-    """Why an unsent letter can no longer go: its writer or some of its readers left."""
-
-    home: str
-    you: bool
-    people: list
-
-
-def departures(letters, viewer) -> dict:
-    """For each of ``viewer``'s unsent letters whose home its writer or a reader has
-    left: a ``Departed``, by letter id. Two queries at most, however many letters.
-    Expects ``Letter.objects.with_people()``."""
-    unsent = [letter for letter in letters if letter.is_unsent and letter.writer_id == viewer.pk]
-    if not unsent:
-        return {}
-    people = {viewer.pk} | {d.recipient_id for one in unsent for d in one.deliveries.all()}
-    here = set(
-        Membership.objects.filter(
-            left_at__isnull=True,
-            home_id__in={letter.home_id for letter in unsent},
-            person_id__in=people,
-        ).values_list("home_id", "person_id")
-    )
-    gone: dict = {}
-    for letter in unsent:
-        you = (letter.home_id, viewer.pk) not in here
-        deliveries = letter.deliveries.all()
-        readers = [d.recipient for d in deliveries if (letter.home_id, d.recipient_id) not in here]
-        if you or readers:
-            gone[letter.pk] = (letter.home_id, you, readers)
-    if not gone:
-        return {}
-    homes = Home.objects.filter(pk__in={home for home, _, _ in gone.values()})
-    names = dict(homes.values_list("pk", "name"))
-    return {pk: Departed(names[home], you, readers) for pk, (home, you, readers) in gone.items()}

@@ -11,8 +11,8 @@ from django.utils import timezone
 from dear.archive import index as search_index
 from dear.homes.access import members_of
 from dear.homes.models import Membership
-from dear.letters import notes
-from dear.letters.access import letter_for_reader, letter_for_writer
+from dear.letters import notes, rules
+from dear.letters.access import letter_for_writer, seen_letter
 from dear.letters.models import UNSENT, Delivery, Letter, State
 from dear.letters.services import scheduling
 from dear.lib.errors import Conflict, Invalid
@@ -20,7 +20,6 @@ from dear.mutual.locks import lock_pair
 from dear.notify import services as notify
 
 MAX_AHEAD = timedelta(days=3653)  # ten years, leap days included
-WITHDRAW_MARGIN = timedelta(seconds=1)
 LEFT_THE_HOME = "You have left this letter's home, so it can no longer be sent or sealed."
 
 
@@ -217,9 +216,7 @@ def withdraw(writer, letter_id) -> Letter:
         raise Conflict(
             f"Only a sent or sealed letter can be withdrawn; this one is {letter.state}."
         )
-    # A second's margin: a withdrawal that commits just after the delivery time must not
-    # take back a letter its reader has already opened.
-    if letter.deliver_at is None or letter.deliver_at <= timezone.now() + WITHDRAW_MARGIN:
+    if not rules.may_withdraw(letter.state, letter.deliver_at, letter.opened_at, timezone.now()):
         raise Conflict("This letter has already been delivered; it cannot be withdrawn.")
     return to_drawer(letter, timezone.now())
 
@@ -239,12 +236,14 @@ def to_drawer(letter: Letter, now) -> Letter:
     return letter
 
 
-def mark_read(person, letter_id) -> Letter:
-    """Opening a letter marks it read for its reader; the writer opening it changes nothing."""
-    letter = letter_for_reader(person, letter_id)
-    if letter.writer_id != person.pk:
-        Delivery.objects.filter(letter=letter, recipient=person, read_at__isnull=True).update(
-            read_at=timezone.now()
+def mark_read(person, letter_id):
+    """Opening a letter marks it read for its reader; the writer opening it changes nothing.
+    Answers the letter as ``person`` now sees it (``seen.py``)."""
+    shown = seen_letter(person, letter_id)
+    if not shown.mine and not shown.stub and shown.read_at is None:
+        now = timezone.now()
+        Delivery.objects.filter(letter_id=shown.id, recipient=person, read_at__isnull=True).update(
+            read_at=now
         )
-        letter = letter_for_reader(person, letter_id)
-    return letter
+        shown.read_at = now
+    return shown

@@ -8,12 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from dear.homes.access import housemates_of
-from dear.homes.models import Home
+from dear.homes.access import housemate, shared_home
 from dear.letters import boxes
 from dear.letters import services as letters
-from dear.letters.services import leaving
-from dear.lib.errors import NotFound
 from dear.web.errors import friendly
 from dear.web.views.common import person_of, rows
 
@@ -43,14 +40,14 @@ def box_view(box: str):
     def view(request: HttpRequest) -> HttpResponse:
         me = person_of(request)
         found, older = boxes.page(
-            me, box=box, cursor=request.GET.get("cursor") or None, limit=boxes.PAGE_SIZE
+            me,
+            box=box,
+            cursor=request.GET.get("cursor") or None,
+            limit=boxes.PAGE_SIZE,
+            departures=box in UNSENT_BOXES,
         )
         title, lead, empty = BOX_PAGES[box]
         shown = rows(found, me)
-        if box in UNSENT_BOXES:
-            gone = leaving.departures(found, me)
-            for row in shown:
-                row.departed = gone.get(row.letter.pk)
         context = {
             "box": box,
             "title": title,
@@ -91,17 +88,10 @@ def empty_basket(request: HttpRequest) -> HttpResponse:
 @friendly
 def correspondence(request: HttpRequest, person_id) -> HttpResponse:
     me = person_of(request)
-    other = housemates_of(me).filter(pk=person_id).first()
-    if other is None:
-        raise NotFound()
+    other = housemate(me, person_id)
     found, later = boxes.page(
         me, with_person=other, cursor=request.GET.get("cursor") or None, limit=boxes.PAGE_SIZE
     )
-    shared = (
-        Home.objects.of_member(me)
-        .filter(memberships__person=other, memberships__left_at__isnull=True)
-        .order_by("name", "id")
-        .first()
-    )
+    shared = shared_home(me, other)
     context = {"other": other, "rows": rows(found, me), "next_cursor": later, "home": shared}
     return render(request, "web/correspondence.html", context)

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 
-from dear.accounts.models import Person
-from dear.letters.models import Delivery, Letter, State
-from dear.letters.services.leaving import Departed
+from dear.letters.rules import State
+from dear.letters.seen import SeenLetter
 from dear.lib.errors import NotFound
 
 STATE_WORDS = {
@@ -22,48 +21,48 @@ STATE_WORDS = {
 }
 
 
-def person_of(request: HttpRequest) -> Person:
+def person_of(request: HttpRequest):
     return request.user  # type: ignore[return-value]
 
 
-def letter_link(letter: Letter, person: Person) -> str:
+def letter_link(letter: SeenLetter, person) -> str:
     """Where a letter opens for ``person``: its writer edits what is still unsent."""
-    if letter.writer_id == person.pk and letter.is_unsent:
-        return reverse("web:edit", args=[letter.pk])
-    return reverse("web:letter", args=[letter.pk])
+    if letter.mine and letter.is_unsent:
+        return reverse("web:edit", args=[letter.id])
+    return reverse("web:letter", args=[letter.id])
 
 
 @dataclass
 class Row:
-    """A letter as one line of a list, from the point of view of whoever reads the list."""
+    """A letter as one line of a list: the read model's letter and where it opens."""
 
-    letter: Letter
+    letter: SeenLetter
     url: str
-    mine: bool
-    people: list[Person]
-    delivery: Delivery | None
-    # An unsent letter whose writer or reader has left its home (letters.services.leaving).
-    departed: Departed | None = None
+
+    @property
+    def mine(self) -> bool:
+        return self.letter.mine
+
+    @property
+    def people(self):
+        return self.letter.to if self.letter.mine else (self.letter.writer,)
 
     @property
     def unread(self) -> bool:
-        return self.delivery is not None and self.delivery.read_at is None
+        return self.letter.unread
+
+    @property
+    def departed(self):
+        return self.letter.departed
 
     @property
     def state(self) -> str:
         return STATE_WORDS.get(self.letter.state, self.letter.state)
 
 
-def rows(letters, person: Person) -> list[Row]:
-    """List rows built from prefetched deliveries only: no query per letter."""
-    out = []
-    for letter in letters:
-        deliveries = list(letter.deliveries.all())
-        mine = letter.writer_id == person.pk
-        own = next((d for d in deliveries if d.recipient_id == person.pk), None)
-        people = [d.recipient for d in deliveries] if mine else [letter.writer]
-        out.append(Row(letter, letter_link(letter, person), mine, people, None if mine else own))
-    return out
+def rows(letters, person) -> list[Row]:
+    """List rows from letters the read model built: no query."""
+    return [Row(letter, letter_link(letter, person)) for letter in letters]
 
 
 def uuid_or_404(value: str | None) -> uuid.UUID:

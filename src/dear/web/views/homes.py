@@ -6,7 +6,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,40 +13,32 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from dear.accounts import services as accounts
+from dear.homes import seen as homes_seen
 from dear.homes import services as homes
 from dear.homes.access import home_for_member, is_member, members_of
-from dear.homes.models import Home, Membership
-from dear.letters import boxes
+from dear.letters import boxes, seen
 from dear.web.errors import friendly
 from dear.web.views.common import person_of, rows
-from dear.web.views.places import places_by_home, stranded_rows
+from dear.web.views.places import stranded_rows
 
 WAITING_SHOWN = 10
-
-
-def _homes_with_members(person):
-    current = Membership.objects.filter(left_at__isnull=True).select_related("person")
-    return list(
-        Home.objects.of_member(person)
-        .order_by("name", "id")
-        .prefetch_related(Prefetch("memberships", queryset=current, to_attr="current"))
-    )
+STUBS_SHOWN = 10
 
 
 def _home_context(request: HttpRequest, **_) -> dict:
     me = person_of(request)
-    my_homes = []
-    found_homes = _homes_with_members(me)
-    places = places_by_home(me, [home.pk for home in found_homes])
-    for home in found_homes:
-        people = sorted(
-            (m.person for m in home.current if m.person_id != me.pk),
-            key=lambda p: (p.display_name.lower(), str(p.pk)),
-        )
-        my_homes.append({"home": home, "housemates": people, "places": places.get(home.pk, [])})
+    my_homes = [
+        {"home": home, "housemates": home.housemates, "places": home.places}
+        for home in homes_seen.homes_of(me)
+    ]
     recent, _ = boxes.page(me, box="inbox", limit=WAITING_SHOWN)
     waiting = [row for row in rows(recent, me) if row.unread]
-    return {"homes": my_homes, "waiting": waiting, "stranded": stranded_rows(me)}
+    return {
+        "homes": my_homes,
+        "waiting": waiting,
+        "stranded": stranded_rows(me),
+        "sealed_stubs": seen.sealed_stubs(me, STUBS_SHOWN),
+    }
 
 
 def home_page(request: HttpRequest) -> HttpResponse:

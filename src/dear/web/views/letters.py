@@ -6,12 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from dear.homes.access import is_member
+from dear.homes.seen import open_places
 from dear.letters import services as letters
-from dear.letters.access import letter_for_writer, reply_target
-from dear.letters.models import State
+from dear.letters.access import letter_for_writer
+from dear.letters.rules import State
+from dear.mutual.seen import partner_of
 from dear.web.errors import friendly
 from dear.web.views.common import STATE_WORDS, person_of
 
@@ -22,19 +24,23 @@ def letter(request: HttpRequest, letter_id) -> HttpResponse:
     """Opening a letter delivered to you marks it read; its writer sees who read it."""
     me = person_of(request)
     shown = letters.mark_read(me, letter_id)
-    mine = shown.writer_id == me.pk
-    now = timezone.now()
+    opened_pair = shown.state == State.SEALED and shown.opened_at is not None
     context = {
         "letter": shown,
-        "mine": mine,
+        "mine": shown.mine,
         "state": STATE_WORDS.get(shown.state, shown.state),
-        "deliveries": list(shown.deliveries.all()),
-        "recipients": shown.recipients,
-        "on_its_way": (
-            mine and shown.state == State.SENT and shown.deliver_at and shown.deliver_at > now
-        ),
+        "recipients": shown.to,
         "discarded": shown.state == State.DISCARDED,
-        "answers": reply_target(me, shown),
+        "answers": shown.in_reply_to,
+        # Someone who left the letter's home reads it still, without its places or a reply.
+        "here": is_member(me, shown.home),
+        "partner": partner_of(me, shown.id) if opened_pair else None,
+        # Where the writer may still move a note nobody has found.
+        "move_to": (
+            [place for place in open_places(me, shown.home) if place.id != shown.place_id]
+            if shown.may_move
+            else []
+        ),
     }
     return render(request, "web/letter.html", context)
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from dear.homes.models import Home, Membership
+from dear.homes import seen as homes_seen
 from dear.letters import boxes
 from dear.mutual import services as mutual
 from dear.mutual.services import WINDOW_MINUTES, window_words
@@ -58,22 +57,13 @@ def sealed_box(request: HttpRequest) -> HttpResponse:
 
 
 def _homes(person):
-    current = Membership.objects.filter(left_at__isnull=True).select_related("person")
-    found = (
-        Home.objects.of_member(person)
-        .order_by("name", "id")
-        .prefetch_related(Prefetch("memberships", queryset=current, to_attr="current"))
-    )
     return [
         {
             "home": home,
             "window": window_words(home.glance_window_minutes),
-            "housemates": sorted(
-                (m.person for m in home.current if m.person_id != person.pk),
-                key=lambda p: (p.display_name.lower(), str(p.pk)),
-            ),
+            "housemates": home.housemates,
         }
-        for home in found
+        for home in homes_seen.homes_of(person, places=False)
     ]
 
 

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
+from dear.homes import seen as homes_seen
 from dear.homes import services as homes
 from dear.homes.access import home_for_member, place_for_label, place_for_member
-from dear.homes.models import Kind, Place
-from dear.letters import notes
+from dear.letters import notes, seen
 from dear.letters import services as letters
 from dear.lib.errors import Invalid
 from dear.web.errors import friendly
@@ -27,21 +27,13 @@ STRANDED_SHOWN = 20
 PAPERS = {"a4": "A4", "letter": "US Letter"}
 
 
-def places_by_home(person, home_ids) -> dict:
-    """The open places of several homes, each marked ``waiting`` for ``person``: one query."""
-    found: dict = {}
-    places = Place.objects.filter(home__in=home_ids).open().with_waiting(person)
-    for place in places.order_by("name", "id"):
-        found.setdefault(place.home_id, []).append(place)
-    return found
-
-
 def stranded_rows(person) -> list:
     """Notes ``person`` left at places since archived, for them to move or take back."""
-    return rows(notes.stranded_notes(person)[:STRANDED_SHOWN], person)
+    stranded = [note.pk for note in notes.stranded_notes(person)[:STRANDED_SHOWN]]
+    return rows(seen.by_ids(person, stranded), person)
 
 
-def label_url(request: HttpRequest, place: Place) -> str:
+def label_url(request: HttpRequest, place) -> str:
     return request.build_absolute_uri(reverse("web:label", args=[place.label]))
 
 
@@ -60,12 +52,12 @@ def label_svg(url: str, name: str) -> str:
 
 
 def _place_page(
-    request: HttpRequest, place: Place, opened=None, *, status: int = 200, **extra
+    request: HttpRequest, place, opened=None, *, status: int = 200, **extra
 ) -> HttpResponse:
     me = person_of(request)
     context = {
         "place": place,
-        "kinds": Kind.choices,
+        "kinds": homes_seen.KINDS,
         "url": label_url(request, place),
         "qr": label_svg(label_url(request, place), place.name),
         "found_now": [],
@@ -171,7 +163,7 @@ def labels(request: HttpRequest, home_id) -> HttpResponse:
     paper = request.GET.get("paper") if request.GET.get("paper") in PAPERS else "a4"
     sheet = [
         {"place": one, "qr": label_svg(label_url(request, one), one.name)}
-        for one in Place.objects.filter(home=home).open().order_by("name", "id")
+        for one in homes_seen.open_places(person_of(request), home.pk)
     ]
     context = {"home": home, "labels": sheet, "paper": paper, "papers": PAPERS}
     return render(request, "web/labels.html", context)

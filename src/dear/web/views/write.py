@@ -13,9 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dear.homes.access import home_for_member, members_of
+from dear.homes.access import home_for_member, is_member, members_of
+from dear.homes.seen import open_places
 from dear.letters import services as letters
-from dear.letters.access import letter_for_reader, letter_for_writer, reply_target
+from dear.letters.access import letter_for_writer, seen_letter
 from dear.letters.services import scheduling
 from dear.lib import times
 from dear.lib.errors import Invalid, NotFound
@@ -47,9 +48,9 @@ def write(request: HttpRequest) -> HttpResponse:
 @friendly
 def reply(request: HttpRequest, letter_id) -> HttpResponse:
     me = person_of(request)
-    original = letter_for_reader(me, letter_id)
+    original = seen_letter(me, letter_id)
     letter = letters.create_letter(
-        me, home=original.home_id, to=[original.writer_id], in_reply_to=original.pk
+        me, home=original.home, to=[original.writer.id], in_reply_to=original.id
     )
     return redirect("web:edit", letter.pk)
 
@@ -96,14 +97,19 @@ def edit(request: HttpRequest, letter_id) -> HttpResponse:
         _save_posted(request, letter_id)
         messages.success(request, "Saved.")
         return redirect("web:edit", letter_id)
-    letter = letter_for_writer(me, letter_id)
+    letter = seen_letter(me, letter_id)
+    if not letter.mine:
+        raise NotFound()
     if not letter.is_unsent:
         return redirect("web:letter", letter.pk)
-    recipients = letter.recipients
+    recipients = letter.to
+    places = open_places(me, letter.home)
     context = {
         "letter": letter,
         "recipients": recipients,
-        "answers": reply_target(me, letter),
+        "answers": letter.in_reply_to,
+        "places": places,
+        "here": bool(places) or is_member(me, letter.home),
         "state": STATE_WORDS[letter.state],
         "undo_seconds": settings.SEND_UNDO_SECONDS,
         "body_limit": settings.LETTER_BODY_LIMIT,
