@@ -292,3 +292,24 @@ def adopt_device_zone(person: Person, name: str) -> bool:
     if kept:
         person.time_zone = name
     return kept
+
+
+def tokens_of(person: Person) -> list[ApiToken]:
+    """``person``'s API tokens, the newest first."""
+    return list(ApiToken.objects.filter(person=person).order_by("-created_at", "-id"))
+
+
+def revoke_token_of(person: Person, token_id) -> None:
+    """Revoke one of ``person``'s tokens; anyone else's, or none, is the 404 of a missing one."""
+    try:
+        token = ApiToken.objects.filter(person=person, pk=token_id).first()
+    except (ValidationError, ValueError, TypeError):
+        token = None
+    if token is None:
+        raise NotFound()
+    revoke_token(token)
+
+
+def anyone_yet() -> bool:
+    """Whether anyone has an account here: the very first person signs up alone."""
+    return Person.objects.exists()

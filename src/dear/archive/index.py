@@ -131,6 +131,11 @@ def update_many(letters, *, fresh: bool = False) -> int:
     return len(letters)
 
 
+def is_complete() -> bool:
+    """Whether every letter has its entry: a database restored from an older Dear may not."""
+    return Entry.objects.count() == Letter.objects.count()
+
+
 def rebuild(batch: int = 1000) -> int:
     """Make every entry again from the letters. Returns how many letters were indexed."""
     done = 0

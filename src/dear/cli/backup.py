@@ -125,9 +125,7 @@ def _bring_up_to_date() -> None:
     from django.core.management import call_command
 
     from dear.archive import index
-    from dear.archive.models import Entry
-    from dear.letters.models import Letter
 
     call_command("migrate", interactive=False, verbosity=0)
-    if Entry.objects.count() != Letter.objects.count():
+    if not index.is_complete():
         index.rebuild()

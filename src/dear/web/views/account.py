@@ -10,15 +10,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from dear.accounts import services as accounts
-from dear.accounts.models import ApiToken
-from dear.lib.errors import NotFound
 from dear.web.errors import friendly
 from dear.web.views.common import person_of
 
 
 def _settings_context(request: HttpRequest, **_) -> dict:
-    tokens = ApiToken.objects.filter(person=person_of(request)).order_by("-created_at", "-id")
-    return {"tokens": list(tokens)}
+    return {"tokens": accounts.tokens_of(person_of(request))}
 
 
 @login_required
@@ -73,9 +70,6 @@ def create_token(request: HttpRequest) -> HttpResponse:
 @require_POST
 @friendly
 def revoke_token(request: HttpRequest, token_id) -> HttpResponse:
-    token = ApiToken.objects.filter(person=person_of(request), pk=token_id).first()
-    if token is None:
-        raise NotFound()
-    accounts.revoke_token(token)
+    accounts.revoke_token_of(person_of(request), token_id)
     messages.success(request, "That token no longer works.")
     return redirect("web:settings")

@@ -10,14 +10,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from dear.accounts import services as accounts
-from dear.accounts.models import Person
 from dear.homes import services as homes
 from dear.web.errors import friendly
 from dear.web.views.homes import home_page
 
 
 def nobody_yet() -> bool:
-    return not Person.objects.exists()
+    return not accounts.anyone_yet()
 
 
 def index(request: HttpRequest) -> HttpResponse:
