@@ -108,7 +108,8 @@ def leave_home(person, home_id) -> Left:
         # each other instead of deadlocking, and neither misses the other.
         membership = (
             Membership.objects.select_for_update()
-            .filter(home=home, person=person, left_at__isnull=True)
+            .current()
+            .filter(home=home, person=person)
             .first()
         )
         if membership is None:  # left a moment ago, from another device
@@ -121,7 +122,7 @@ def leave_home(person, home_id) -> Left:
         # Their unused invites stop working: nobody walks in on the word of someone who
         # has gone, themselves included. When nobody is left, nobody can invite at all.
         invites = Invite.objects.filter(home=home, used_at__isnull=True, expires_at__gt=now)
-        if Membership.objects.filter(home=home, left_at__isnull=True).exists():
+        if Membership.objects.current().filter(home=home).exists():
             invites = invites.filter(created_by=person)
         invites.update(expires_at=now)
     return Left(home=home, back_in_drawer=len(returned.mine))

@@ -167,11 +167,7 @@ def stranded_notes(writer) -> list[Letter]:
     Found from the archived places of the writer's homes, which are few: asking by
     writer would walk every letter they ever sent.
     """
-    archived = Place.objects.filter(
-        archived_at__isnull=False,
-        home__memberships__person=writer,
-        home__memberships__left_at__isnull=True,
-    ).values("pk")
+    archived = Place.objects.of_member(writer).filter(archived_at__isnull=False).values("pk")
     found = Delivery.objects.filter(letter=OuterRef("pk"), found_at__isnull=False)
     at_archived_places = (
         Letter.objects.filter(place__in=archived, state=State.SENT)

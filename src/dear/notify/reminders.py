@@ -138,11 +138,11 @@ def _last_letters(reminders: QuerySet, now: datetime) -> QuerySet:
         )
     )
     # Someone who left every home they shared is nobody's housemate: their reminder sleeps.
-    shared = Membership.objects.filter(
-        person=OuterRef("other"),
-        left_at__isnull=True,
-        home__memberships__person=OuterRef("person"),
-        home__memberships__left_at__isnull=True,
+    theirs = Membership.objects.current().filter(person=OuterRef(OuterRef("person")))
+    shared = (
+        Membership.objects.current()
+        .filter(person=OuterRef("other"))
+        .filter(home_id__in=theirs.values("home_id"))
     )
     return reminders.filter(Exists(shared)).annotate(
         last_in=Subquery(incoming.order_by("-reached").values("reached")[:1]),

@@ -143,7 +143,8 @@ def _lock_current_members(home_id, person_ids) -> frozenset:
     ``left_at`` on a row it waited for, so a leave that committed meanwhile counts."""
     rows = (
         Membership.objects.select_for_update()
-        .filter(home_id=home_id, person_id__in=person_ids, left_at__isnull=True)
+        .current()
+        .filter(home_id=home_id, person_id__in=person_ids)
         .order_by("pk")
         .values_list("person_id", flat=True)
     )
