@@ -204,10 +204,14 @@ def issue_token(person: Person, name: str = "") -> str:
 def person_for_token(raw: str) -> tuple[Person, ApiToken] | None:
     if not raw or not raw.startswith(TOKEN_PREFIX):
         return None
-    token = (
-        ApiToken.objects.select_related("person")
-        .filter(digest=hash_token(raw), person__is_active=True)
-        .first()
+    # digest is unique: at most one row, so no ORDER BY for first() to add.
+    token = next(
+        iter(
+            ApiToken.objects.select_related("person").filter(
+                digest=hash_token(raw), person__is_active=True
+            )[:1]
+        ),
+        None,
     )
     if token is None:
         return None

@@ -64,7 +64,7 @@ def search_letters(request: HttpRequest, query: Query[SearchQuery]):
     items = present.letters(hit.letter for hit in hits)
     for item, hit in zip(items, hits, strict=True):
         item["snippet"] = [{"text": part.text, "mark": part.mark} for part in hit.snippet]
-    return {"items": items}
+    return present.respond({"items": items})
 
 
 @router.get("/export", response=answers({200: None}, *AUTHED))

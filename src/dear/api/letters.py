@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
-from ninja.responses import Status
 
 from dear.api import present
 from dear.api.auth import person_of
@@ -32,8 +31,8 @@ router = Router(tags=["letters"])
 ACTION = answers({200: LetterOut}, *AUTHED, 404, 409, 422)
 
 
-def _as_now(request: HttpRequest, letter_id) -> dict:
-    return present.letter(seen_letter(person_of(request), letter_id))
+def _as_now(request: HttpRequest, letter_id, status: int = 200) -> HttpResponse:
+    return present.respond(present.letter(seen_letter(person_of(request), letter_id)), status)
 
 
 @router.post(
@@ -50,7 +49,7 @@ def create_letter(request: HttpRequest, payload: LetterIn):
         closing=payload.closing,
         in_reply_to=payload.in_reply_to,
     )
-    return Status(201, _as_now(request, letter.pk))
+    return _as_now(request, letter.pk, 201)
 
 
 @router.get("/letters", response=answers({200: LetterPage}, *AUTHED, 404, 422), by_alias=True)
@@ -63,7 +62,7 @@ def list_letters(request: HttpRequest, filters: Query[LetterFilters]):
     items, next_cursor = boxes.page(
         someone, box=filters.box, with_person=other, cursor=filters.cursor, limit=filters.limit
     )
-    return {"items": present.letters(items), "next": next_cursor}
+    return present.respond({"items": present.letters(items), "next": next_cursor})
 
 
 @router.get("/letters/{letter_id}", response=answers({200: LetterOut}, *AUTHED, 404), by_alias=True)
@@ -167,7 +166,7 @@ def withdraw(request: HttpRequest, letter_id: str):
 @router.post("/letters/{letter_id}/read", response=ACTION, by_alias=True)
 def read(request: HttpRequest, letter_id: str):
     """Mark a letter read for me (its writer sees when, in `deliveries`)."""
-    return present.letter(letters.mark_read(person_of(request), letter_id))
+    return present.respond(present.letter(letters.mark_read(person_of(request), letter_id)))
 
 
 @router.post("/basket/empty", response=answers({200: DeletedOut}, *AUTHED))

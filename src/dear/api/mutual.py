@@ -60,7 +60,7 @@ def seal(request: HttpRequest, letter_id: str, payload: SealIn | None = None):
     then both open together. Until then you may withdraw it."""
     someone = person_of(request)
     sealed = mutual.seal(someone, letter_id, blind=(payload or SealIn()).blind)
-    return present.letter(seen_letter(someone, sealed.letter.pk))
+    return present.respond(present.letter(seen_letter(someone, sealed.letter.pk)))
 
 
 @router.post("/glances", response=answers({201: GlanceOut}, *AUTHED, 404, 429, *WITH_BODY))

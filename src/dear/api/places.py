@@ -48,10 +48,12 @@ def open_place(request: HttpRequest, place_id: str):
     """Open a place: the notes left here for me, each marked found as I open it."""
     someone = person_of(request)
     opened = notes.find_notes(someone, place_for_member(someone, place_id))
-    return {
-        **present.place(request, seen.place(someone, opened.place.pk)),
-        "notes": present.letters(opened.notes),
-    }
+    return present.respond(
+        {
+            **present.place(request, seen.place(someone, opened.place.pk)),
+            "notes": present.letters(opened.notes),
+        }
+    )
 
 
 @router.patch("/places/{place_id}", response=answers({200: PlaceOut}, *AUTHED, 404, *WITH_BODY))
@@ -89,7 +91,7 @@ def move_note(request: HttpRequest, letter_id: str, payload: MoveIn):
     """Leave a note I left somewhere else (say, its place was archived)."""
     someone = person_of(request)
     moved = notes.move_note(someone, letter_id, payload.place, hint=payload.hint)
-    return present.letter(seen_letter(someone, moved.pk))
+    return present.respond(present.letter(seen_letter(someone, moved.pk)))
 
 
 @router.post(
@@ -101,4 +103,4 @@ def take_back(request: HttpRequest, letter_id: str):
     """Pick a note up before anyone found it: it goes back to the drawer."""
     someone = person_of(request)
     taken = notes.take_back(someone, letter_id)
-    return present.letter(seen_letter(someone, taken.pk))
+    return present.respond(present.letter(seen_letter(someone, taken.pk)))
