@@ -21,7 +21,7 @@ from dear.api.schemas import (
     answers,
 )
 from dear.homes.access import housemate
-from dear.letters import boxes
+from dear.letters import boxes, seen
 from dear.letters import services as letters
 from dear.letters.access import letter_for_writer, seen_letter
 
@@ -33,6 +33,12 @@ ACTION = answers({200: LetterOut}, *AUTHED, 404, 409, 422)
 
 def _as_now(request: HttpRequest, letter_id, status: int = 200) -> HttpResponse:
     return present.respond(present.letter(seen_letter(person_of(request), letter_id)), status)
+
+
+def _in_hand(request: HttpRequest, letter, status: int = 200) -> HttpResponse:
+    """The letter a writer's action just changed, answered from the instance the service
+    returned instead of looking it up again."""
+    return present.respond(present.letter(seen.own(person_of(request), letter)), status)
 
 
 @router.post(
@@ -49,7 +55,7 @@ def create_letter(request: HttpRequest, payload: LetterIn):
         closing=payload.closing,
         in_reply_to=payload.in_reply_to,
     )
-    return _as_now(request, letter.pk, 201)
+    return _in_hand(request, letter, 201)
 
 
 @router.get("/letters", response=answers({200: LetterPage}, *AUTHED, 404, 422), by_alias=True)
@@ -87,7 +93,7 @@ def save_letter(request: HttpRequest, letter_id: str, payload: LetterPatch):
         closing=payload.closing,
         to=payload.to,
     )
-    return _as_now(request, letter.pk)
+    return _in_hand(request, letter)
 
 
 @router.get(
@@ -103,35 +109,35 @@ def list_revisions(request: HttpRequest, letter_id: str):
 def restore_revision(request: HttpRequest, letter_id: str, number: int):
     """Bring back an earlier page as a new revision."""
     letter = letters.restore_revision(person_of(request), letter_id, number)
-    return _as_now(request, letter.pk)
+    return _in_hand(request, letter)
 
 
 @router.post("/letters/{letter_id}/crumple", response=ACTION, by_alias=True)
 def crumple(request: HttpRequest, letter_id: str):
     """Start the page over; the old page is kept as a crumpled revision."""
     letter = letters.crumple(person_of(request), letter_id)
-    return _as_now(request, letter.pk)
+    return _in_hand(request, letter)
 
 
 @router.post("/letters/{letter_id}/keep", response=ACTION, by_alias=True)
 def keep(request: HttpRequest, letter_id: str):
     """Put a draft in the drawer."""
     letter = letters.keep(person_of(request), letter_id)
-    return _as_now(request, letter.pk)
+    return _in_hand(request, letter)
 
 
 @router.post("/letters/{letter_id}/discard", response=ACTION, by_alias=True)
 def discard(request: HttpRequest, letter_id: str):
     """Move an unsent letter to the basket."""
     letter = letters.discard(person_of(request), letter_id)
-    return _as_now(request, letter.pk)
+    return _in_hand(request, letter)
 
 
 @router.post("/letters/{letter_id}/restore", response=ACTION, by_alias=True)
 def restore(request: HttpRequest, letter_id: str):
     """Take a letter back out of the basket."""
     letter = letters.restore(person_of(request), letter_id)
-    return _as_now(request, letter.pk)
+    return _in_hand(request, letter)
 
 
 @router.post(
@@ -153,14 +159,14 @@ def send(request: HttpRequest, letter_id: str, payload: SendIn | None = None):
         place=payload.place,
         hint=payload.hint,
     )
-    return _as_now(request, letter.pk)
+    return _in_hand(request, letter)
 
 
 @router.post("/letters/{letter_id}/withdraw", response=ACTION, by_alias=True)
 def withdraw(request: HttpRequest, letter_id: str):
     """Take back a sent letter before it is delivered; it goes to the drawer."""
     letter = letters.withdraw(person_of(request), letter_id)
-    return _as_now(request, letter.pk)
+    return _in_hand(request, letter)
 
 
 @router.post("/letters/{letter_id}/read", response=ACTION, by_alias=True)
