@@ -60,7 +60,7 @@ def home(request: HttpRequest, one: homes_seen.SeenHome) -> dict:
 
 def _receipt(shown) -> dict:
     return {
-        "to": shown.to.id,
+        "to": shown.recipient.id,
         "delivered_at": shown.delivered_at,
         "found_at": shown.found_at,
         "read_at": shown.read_at,

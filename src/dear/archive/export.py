@@ -50,7 +50,7 @@ def _deliveries(person, letter: seen.SeenLetter) -> list[dict]:
     if letter.deliveries is not None:
         return [
             {
-                "to": str(shown.to.id),
+                "to": str(shown.recipient.id),
                 "delivered_at": _when(shown.delivered_at),
                 "found_at": _when(shown.found_at),
                 "read_at": _when(shown.read_at),

@@ -14,15 +14,15 @@ deliveries, and, only when some letter is a reply, the replies' targets.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
 
 from django.utils import timezone
 
 from dear.homes.models import Home, Membership
 from dear.letters import receipts, rules
 from dear.letters.models import UNSENT, Delivery, Letter, State
+from dear.letters.receipts import Receipt
 from dear.lib import times
 
 # What a list reads of each letter: no more.
@@ -94,21 +94,6 @@ class Place:
 
 
 @dataclass(frozen=True, slots=True)
-class Receipt:
-    """One recipient's delivery as the letter's writer may see it."""
-
-    to: Someone
-    delivered_at: datetime | None  # None while the delivery time still lies ahead
-    found_at: datetime | None
-    read_at: datetime | None
-    hidden: bool  # one side has receipts off: found and read are never shown
-
-    @property
-    def recipient(self) -> Someone:
-        return self.to
-
-
-@dataclass(frozen=True, slots=True)
 class Departed:
     """Why an unsent letter can no longer go: its writer or some of its readers left."""
 
@@ -157,7 +142,6 @@ class SeenLetter:
     may_move: bool
     # Set by ``letters(..., departures=True)`` for the writer's unsent letters.
     departed: Departed | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def pk(self) -> uuid.UUID:
@@ -256,10 +240,10 @@ def _one(viewer, row: dict, deliveries: list[_Delivery], answerable: set, now) -
     )
     shown_receipts = None
     if mine:
+        # Named by the Someone a page shows, not the switches the rule read.
         shown_receipts = tuple(
-            Receipt(d.recipient.someone, r.delivered_at, r.found_at, r.read_at, r.hidden)
+            replace(receipts.receipt(viewer, d, now), recipient=d.recipient.someone)
             for d in deliveries
-            for r in (receipts.receipt(viewer, d, now),)
         )
     reply = row["in_reply_to_id"]
     return SeenLetter(
