@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from dear.letters import services as letters
 from dear.letters.models import State
+from dear.lib.errors import Conflict
 from tests.helpers import make_letter
 
 NOW = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)  # Monday 7 December, 20:00 in London
@@ -248,3 +249,20 @@ def test_a_letter_scheduled_a_year_ahead_is_out_of_its_recipients_sight_until_th
     assert "See you at the lighthouse." in browser.get("/").content.decode()
     assert "See you at the" in browser.get("/search?q=lighthouse").content.decode()
     assert browser.get(f"/letters/{draft.pk}").status_code == 200
+
+
+@pytest.mark.parametrize("page", ["/scheduled", "/letters/{id}"])
+def test_a_letter_due_within_the_withdraw_margin_is_not_offered_back(
+    page, home, jess, rory, client_of, clock
+):
+    letter = letters.send(jess, make_letter(jess, rory).pk, deliver_at=NOW + timedelta(hours=1))
+    client = client_of(jess)
+    url = page.format(id=letter.pk)
+    assert "Withdraw</button>" in text_of(client.get(url))
+
+    clock.move_to(NOW + timedelta(hours=1) - timedelta(milliseconds=500))
+
+    # Half a second before it arrives the service refuses, so the page must not offer it.
+    assert "Withdraw</button>" not in text_of(client.get(url))
+    with pytest.raises(Conflict, match="already been delivered"):
+        letters.withdraw(jess, letter.pk)

@@ -21,7 +21,8 @@ from django.db import connection, transaction
 from django.db.models.signals import post_save
 
 from dear.archive.models import Entry
-from dear.letters.models import Delivery, Letter, Revision, State
+from dear.letters import rules
+from dear.letters.models import Delivery, Letter, Revision
 
 # Search marks matches with these two characters, so they must never come from a letter.
 MARK_START = "\x02"
@@ -57,9 +58,7 @@ def readers(letter, deliveries) -> tuple[list, datetime | None]:
     recipients' deliveries, so nobody finds the letter before it reached them.
     ``deliveries``: the letter's, with ``recipient_id``, ``delivered_at``, ``found_at``.
     """
-    arrived = letter.state == State.SENT or (
-        letter.state == State.SEALED and letter.opened_at is not None
-    )
+    arrived = rules.has_arrived(letter.state, letter.opened_at)
     reached = [
         d
         for d in deliveries

@@ -34,6 +34,11 @@ WITHDRAW_MARGIN = timedelta(seconds=1)
 ARRIVED = Q(state=State.SENT) | Q(state=State.SEALED, opened_at__isnull=False)
 
 
+def has_arrived(state: str, opened_at: datetime | None) -> bool:
+    """``ARRIVED`` for one letter in hand: sent, or sealed and opened."""
+    return state == State.SENT or (state == State.SEALED and opened_at is not None)
+
+
 def on_its_way(state: str, deliver_at: datetime | None, now: datetime) -> bool:
     """A sent letter whose delivery time still lies ahead."""
     return state == State.SENT and deliver_at is not None and deliver_at > now

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from dear.letters import seen
 from dear.notify.models import EmailChoices, Kind, Notification
 
 
@@ -60,16 +61,19 @@ def for_notification(notification: Notification) -> EmailMultiAlternatives:
 
 
 def _letter(notification: Notification) -> tuple[str, dict]:
-    letter = notification.letter
-    choices = EmailChoices.objects.filter(person=notification.recipient).first()
-    words = choices is not None and choices.words
+    person = notification.recipient
+    # The letter as its reader sees it in Dear (letters/seen.py), never more: the outbox
+    # checked a moment ago that it reached them, and if that changed since, no words.
+    shown = next(iter(seen.by_ids(person, [notification.letter_id])), None)
+    choices = EmailChoices.objects.filter(person=person).first()
+    words = shown is not None and choices is not None and choices.words
     return "letter", {
-        "writer": letter.writer.display_name,
-        "url": link(reverse("web:letter", args=[letter.pk])),
+        "writer": notification.letter.writer.display_name,
+        "url": link(reverse("web:letter", args=[notification.letter_id])),
         "words": words,
-        "salutation": letter.salutation if words else "",
-        "body": letter.body if words else "",
-        "closing": letter.closing if words else "",
+        "salutation": shown.salutation if words else "",
+        "body": shown.body if words else "",
+        "closing": shown.closing if words else "",
     }
 
 
