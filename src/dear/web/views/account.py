@@ -10,12 +10,22 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from dear.accounts import services as accounts
+from dear.notify import addresses, reminders, transport
 from dear.web.errors import friendly
 from dear.web.views.common import person_of
 
 
 def _settings_context(request: HttpRequest, **_) -> dict:
-    return {"tokens": accounts.tokens_of(person_of(request))}
+    me = person_of(request)
+    configured = transport.configured()
+    return {
+        "tokens": accounts.tokens_of(me),
+        "email_configured": configured,
+        "no_email": addresses.NO_EMAIL,
+        # No query when there is no email to choose about.
+        "email_choices": addresses.choices_of(me) if configured else None,
+        "stretches": reminders.stretches(me),
+    }
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from dear.accounts import services as accounts
+from dear.notify import transport
 from dear.web.errors import friendly
 
 
@@ -24,7 +25,8 @@ def _next_url(request: HttpRequest) -> str:
 
 
 def _login_context(request: HttpRequest) -> dict:
-    return {"next": _next_url(request)}
+    # "Forgot your password?" only where a reset link can reach them.
+    return {"next": _next_url(request), "email_configured": transport.configured()}
 
 
 @friendly(form="web/login.html", context=_login_context)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dear.homes.access import housemate, shared_home
 from dear.letters import boxes
 from dear.letters import services as letters
+from dear.notify import reminders, transport
 from dear.web.errors import friendly
 from dear.web.views.common import person_of, rows
 
@@ -93,5 +94,13 @@ def correspondence(request: HttpRequest, person_id) -> HttpResponse:
         me, with_person=other, cursor=request.GET.get("cursor") or None, limit=boxes.PAGE_SIZE
     )
     shared = shared_home(me, other)
-    context = {"other": other, "rows": rows(found, me), "next_cursor": later, "home": shared}
+    context = {
+        "other": other,
+        "rows": rows(found, me),
+        "next_cursor": later,
+        "home": shared,
+        "stretch": reminders.stretch_with(me, other),
+        "email_configured": transport.configured(),
+        "default_days": reminders.DEFAULT_DAYS,
+    }
     return render(request, "web/correspondence.html", context)

@@ -17,6 +17,7 @@ from dear.homes import seen as homes_seen
 from dear.homes import services as homes
 from dear.homes.access import home_for_member, is_member, members_of
 from dear.letters import boxes, seen
+from dear.notify import reminders
 from dear.web.errors import friendly
 from dear.web.views.common import person_of, rows
 from dear.web.views.places import stranded_rows
@@ -33,8 +34,15 @@ def _home_context(request: HttpRequest, **_) -> dict:
     ]
     recent, _ = boxes.page(me, box="inbox", limit=WAITING_SHOWN)
     waiting = [row for row in rows(recent, me) if row.unread]
+    # Each quiet stretch with the home to write in: the homes above already hold them.
+    home_with = {person.pk: entry["home"] for entry in my_homes for person in entry["housemates"]}
+    quiet = [
+        {"stretch": stretch, "home": home_with.get(stretch.other.pk)}
+        for stretch in reminders.due(me)
+    ]
     return {
         "homes": my_homes,
+        "quiet": quiet,
         "waiting": waiting,
         "stranded": stranded_rows(me),
         "sealed_stubs": seen.sealed_stubs(me, STUBS_SHOWN),
