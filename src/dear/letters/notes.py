@@ -159,7 +159,7 @@ def take_back(writer, letter_id) -> Letter:
     return letter
 
 
-def stranded_notes(writer) -> list[Letter]:
+def stranded_notes(writer) -> list[seen.SeenLetter]:
     """Notes ``writer`` left at places since archived that they can still move or take
     back (``may_move``): nobody can find them there now. Newest first. A note found, or
     one whose finding receipts hide, stays put, so it is not offered here.
@@ -169,15 +169,10 @@ def stranded_notes(writer) -> list[Letter]:
     """
     archived = Place.objects.of_member(writer).filter(archived_at__isnull=False).values("pk")
     found = Delivery.objects.filter(letter=OuterRef("pk"), found_at__isnull=False)
-    at_archived_places = (
+    at_archived_places = seen.rows_of(
         Letter.objects.filter(place__in=archived, state=State.SENT)
         .exclude(Exists(found))
-        .with_people()
+        .order_by("-sent_at", "-pk")
     )
-    now = timezone.now()
-    mine = [
-        note
-        for note in at_archived_places
-        if note.writer_id == writer.pk and may_move(writer, note, now)
-    ]
-    return sorted(mine, key=lambda note: (note.sent_at, note.pk), reverse=True)
+    mine = [row for row in at_archived_places if row["writer_id"] == writer.pk]
+    return [note for note in seen.letters(writer, mine) if note.may_move]

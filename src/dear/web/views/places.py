@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dear.homes import seen as homes_seen
 from dear.homes import services as homes
 from dear.homes.access import home_for_member, place_for_label, place_for_member
-from dear.letters import notes, seen
+from dear.letters import notes
 from dear.letters import services as letters
 from dear.lib.errors import Invalid
 from dear.web.errors import friendly
@@ -29,8 +29,7 @@ PAPERS = {"a4": "A4", "letter": "US Letter"}
 
 def stranded_rows(person) -> list:
     """Notes ``person`` left at places since archived, for them to move or take back."""
-    stranded = [note.pk for note in notes.stranded_notes(person)[:STRANDED_SHOWN]]
-    return rows(seen.by_ids(person, stranded), person)
+    return rows(notes.stranded_notes(person)[:STRANDED_SHOWN], person)
 
 
 def label_url(request: HttpRequest, place) -> str:
