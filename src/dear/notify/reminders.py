@@ -15,17 +15,16 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dear.accounts.models import Person
-from dear.homes.access import housemates_of
+from dear.homes.access import housemate
 from dear.homes.models import Membership
 from dear.letters.models import Letter
 from dear.lib import times, words
-from dear.lib.errors import Invalid, NotFound
+from dear.lib.errors import Invalid
 from dear.notify import transport
 from dear.notify.models import Kind, Notification, Reminder
 
@@ -60,14 +59,6 @@ def sentence(days: int, name: str) -> str:
     return f"{said[0].upper()}{said[1:]} since you and {name} wrote."
 
 
-def _housemate(person, other_id) -> Person:
-    """A current housemate of ``person``; anyone else, or nobody, is the same 404."""
-    try:
-        return housemates_of(person).get(pk=other_id)
-    except (Person.DoesNotExist, ValidationError, ValueError, TypeError):
-        raise NotFound() from None
-
-
 def _clean_days(after_days) -> int:
     value = None
     if isinstance(after_days, int) and not isinstance(after_days, bool):
@@ -86,7 +77,7 @@ def set_reminder(person, other_id, *, after_days=DEFAULT_DAYS, email: bool | Non
     """Remind ``person`` after ``after_days`` of quiet with ``other_id``; set again to
     change it. ``email=None`` keeps the email choice as it was (off for a new one). The
     stretch keeps its start: changing the days does not restart the count."""
-    other = _housemate(person, other_id)
+    other = housemate(person, other_id)
     days = _clean_days(after_days)
     defaults: dict = {"after_days": days}
     if email is not None:
@@ -98,7 +89,7 @@ def set_reminder(person, other_id, *, after_days=DEFAULT_DAYS, email: bool | Non
 
 def clear_reminder(person, other_id) -> Person:
     """Stop reminding; nothing to stop is fine, but only for a current housemate."""
-    other = _housemate(person, other_id)
+    other = housemate(person, other_id)
     Reminder.objects.filter(person=person, other=other).delete()
     return other
 
