@@ -16,13 +16,13 @@ from dear.accounts import services as accounts
 from dear.homes import seen as homes_seen
 from dear.homes import services as homes
 from dear.homes.access import home_for_member, is_member, members_of
-from dear.letters import boxes, seen
+from dear.letters import boxes, notes, seen
 from dear.notify import reminders
 from dear.web.errors import friendly
 from dear.web.views.common import person_of, rows
-from dear.web.views.places import stranded_rows
 
 WAITING_SHOWN = 10
+STRANDED_SHOWN = 20
 STUBS_SHOWN = 10
 
 
@@ -44,7 +44,8 @@ def _home_context(request: HttpRequest, **_) -> dict:
         "homes": my_homes,
         "quiet": quiet,
         "waiting": waiting,
-        "stranded": stranded_rows(me),
+        # Notes left at places since archived, for their writer to move or take back.
+        "stranded": rows(notes.stranded_notes(me)[:STRANDED_SHOWN], me),
         "sealed_stubs": seen.sealed_stubs(me, STUBS_SHOWN),
     }
 

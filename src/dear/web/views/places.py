@@ -21,15 +21,10 @@ from dear.letters import services as letters
 from dear.lib.errors import Invalid
 from dear.web.errors import friendly
 from dear.web.views.common import person_of, rows
+from dear.web.views.homes import _home_context
 from dear.web.views.write import _save_posted
 
-STRANDED_SHOWN = 20
 PAPERS = {"a4": "A4", "letter": "US Letter"}
-
-
-def stranded_rows(person) -> list:
-    """Notes ``person`` left at places since archived, for them to move or take back."""
-    return rows(notes.stranded_notes(person)[:STRANDED_SHOWN], person)
 
 
 def label_url(request: HttpRequest, place) -> str:
@@ -89,15 +84,9 @@ def label(request: HttpRequest, label: str) -> HttpResponse:
     return redirect("web:place", place_for_label(person_of(request), label).pk)
 
 
-def _home_for_form(request: HttpRequest, **_) -> dict:
-    from dear.web.views.homes import _home_context
-
-    return _home_context(request)
-
-
 @login_required
 @require_POST
-@friendly(form="web/home.html", context=_home_for_form)
+@friendly(form="web/home.html", context=_home_context)
 def create_place(request: HttpRequest, home_id) -> HttpResponse:
     made = homes.create_place(
         person_of(request), home_id, request.POST.get("name", ""), request.POST.get("kind")
