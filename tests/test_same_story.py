@@ -63,6 +63,13 @@ def _note(jess, rory, home, *, hint: bool, found: bool):
     return letter
 
 
+def _note_found_then_reader_left(jess, rory, home):
+    letter = _note(jess, rory, home, hint=True, found=True)
+    homes.leave_home(rory, home.pk)
+    homes.change_place(jess, letter.place_id, name="The new counter")
+    return letter
+
+
 def _sealed(jess, rory, *, blind: bool, answered: bool):
     letter = _letter(jess, rory)
     mutual.seal(jess, letter.pk, blind=blind)
@@ -102,6 +109,9 @@ STORIES = {
     "note hidden": lambda jess, rory, home: _note(jess, rory, home, hint=False, found=False),
     "note hinted": lambda jess, rory, home: _note(jess, rory, home, hint=True, found=False),
     "note found": lambda jess, rory, home: _note(jess, rory, home, hint=True, found=True),
+    "note found, reader left": lambda jess, rory, home: _note_found_then_reader_left(
+        jess, rory, home
+    ),
     "sealed, told": lambda jess, rory, home: _sealed(jess, rory, blind=False, answered=False),
     "sealed, blind": lambda jess, rory, home: _sealed(jess, rory, blind=True, answered=False),
     "sealed, opened": lambda jess, rory, home: _sealed(jess, rory, blind=True, answered=True),
@@ -229,3 +239,7 @@ def test_every_face_tells_the_same_story(story, viewer_name, people):
     assert searched is not None
     assert _fields(searched, writer_view) == told
     assert _web_searched(viewer, letter.pk)
+    # Someone who left a home sees its letters, never its places as they are now.
+    if name == "note found, reader left" and viewer_name == "rory":
+        assert "The new counter" not in page
+        assert "The new counter" not in str(export.collect(viewer))

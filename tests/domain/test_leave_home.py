@@ -284,6 +284,28 @@ def test_a_note_comes_back_only_if_its_writer_could_see_nobody_found_it(
     back_in_the_drawer(for_rory)
 
 
+@pytest.mark.parametrize("leaver", ["jess", "sam"])
+def test_a_note_found_before_receipts_were_on_stays_whoever_leaves(
+    leaver, home, jess, rory, sam, clock, people
+):
+    # Rory finds one of two notes while his receipts are off, then turns them on: Jess
+    # sees the two alike, so a leave must not sort them for her either.
+    set_receipts(rory, False)
+    book = homes.create_place(jess, home.pk, "The book")
+    shelf = homes.create_place(jess, home.pk, "The shelf")
+    found = send_now(make_letter(jess, [rory, sam]), place=book.pk)
+    unfound = send_now(make_letter(jess, [rory, sam]), place=shelf.pk)
+    notes.find_notes(rory, book)
+    clock.shift(timedelta(minutes=1))
+    set_receipts(rory, True)
+
+    left = homes.leave_home(people[leaver], home.pk)
+
+    assert left.back_in_drawer == 0
+    assert still(found, State.SENT).place_id == book.pk
+    assert still(unfound, State.SENT).place_id == shelf.pk
+
+
 def test_sealed_letters_for_the_leaver_go_back_to_their_writers(home, jess, rory, sam, clock):
     told = sealed(jess, rory)
     blind = sealed(sam, rory, blind=True)

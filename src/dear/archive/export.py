@@ -18,11 +18,13 @@ from typing import IO
 
 from django.utils import timezone
 
+from dear.homes import seen as homes_seen
 from dear.homes.models import Home
 from dear.letters import seen
 from dear.letters.models import Letter, Revision
 
 FORMAT = "dear-archive"
+PLACE_IN_A_HOME_LEFT = "a place in a home you have left"
 VERSION = 1
 README = """\
 Letters exported from Dear.
@@ -94,6 +96,7 @@ def collect(person, now=None) -> dict:
     homes = dict(
         Home.objects.filter(pk__in={letter.home for letter in letters}).values_list("pk", "name")
     )
+    current = {pk for pk, _ in homes_seen.names_of(person)}
     people: dict = {person.pk: person.display_name}
     places, items = {}, []
     for letter in letters:
@@ -101,7 +104,9 @@ def collect(person, now=None) -> dict:
         for someone in letter.to:
             people[someone.id] = someone.display_name
         if letter.place is not None:
-            places[letter.place.id] = (letter.home, letter.place.name)
+            # A home left is seen as it was, never as it is now: not its places' new names.
+            name = letter.place.name if letter.home in current else PLACE_IN_A_HOME_LEFT
+            places[letter.place.id] = (letter.home, name)
         items.append(
             {
                 "id": str(letter.id),

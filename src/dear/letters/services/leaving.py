@@ -16,7 +16,6 @@ from django.db.models import Exists, OuterRef, Q
 from dear.homes.access import members_of
 from dear.letters import rules
 from dear.letters.models import Delivery, Letter, State
-from dear.letters.receipts import hidden
 from dear.letters.services.lifecycle import to_drawer
 
 
@@ -63,12 +62,14 @@ def _on_its_way(letter: Letter, deliveries: list, leaver, now) -> bool:
         return False
     if letter.place_id is None:
         return False  # delivered: it belongs to its readers now
-    # A note already left: back only while nobody has found it, and only if its writer
-    # could see that for themselves (the rule of rules.may_move_note), else coming back
-    # would tell them what receipts hide. The leaver's own receipts do not count: they
-    # are leaving, and the page that asks says what happens to notes left for them.
-    return all(d.found_at is None for d in deliveries) and not any(
-        hidden(letter.writer, d.recipient) for d in deliveries if d.recipient_id != leaver.pk
+    # A note already left: back only while its writer could move it themselves
+    # (rules.may_move_note), else coming back would tell them what receipts hide. For
+    # the leaver's own delivery only the finding counts: they are leaving, and the page
+    # that asks says what happens to notes left for them.
+    theirs = [d for d in deliveries if d.recipient_id == leaver.pk]
+    others = [d for d in deliveries if d.recipient_id != leaver.pk]
+    return all(d.found_at is None for d in theirs) and rules.may_move_note(
+        letter.writer, others, now
     )
 
 
