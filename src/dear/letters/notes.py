@@ -19,7 +19,6 @@ from dear.homes.models import Place
 from dear.letters import rules, seen
 from dear.letters.access import letter_for_writer
 from dear.letters.models import Delivery, Letter, State
-from dear.letters.receipts import Receipt, receipt
 from dear.lib.errors import Conflict, Invalid
 
 NOTES_SHOWN = 50
@@ -108,19 +107,9 @@ def may_move(writer, letter: Letter, now=None) -> bool:
     return rules.may_move_note(writer, letter.deliveries.all(), now or timezone.now())
 
 
-def found_by(writer, letter: Letter, now=None) -> Receipt | None:
-    """The first receipt that shows the writer their note found, if one does."""
-    now = now or timezone.now()
-    for delivery in letter.deliveries.all():
-        shown = receipt(writer, delivery, now)
-        if shown.found_at is not None:
-            return shown
-    return None
-
-
 def why_it_stays(writer, letter: Letter, doing: str = "moved") -> str:
     """Why a note the writer may not move stays put, telling no more than receipts do."""
-    finder = found_by(writer, letter)
+    finder = seen.own(writer, letter).found_by
     if finder is not None:
         name = finder.recipient.display_name
         return f"{name} has found this note, so it stays where it was found."

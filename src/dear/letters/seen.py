@@ -233,6 +233,10 @@ def _one(viewer, row: dict, deliveries: list[_Delivery], answerable: set, now) -
     state = row["state"]
     stub = not mine and state == State.SEALED and row["opened_at"] is None
     own = None if mine else next((d for d in deliveries if d.recipient_id == viewer.pk), None)
+    if not mine and own is None:
+        # Every caller hands in rows already cut to what the viewer may see; a letter
+        # neither theirs nor to them would be a face deciding for itself.
+        raise ValueError("a letter neither written by nor sent to its viewer")
     place = (
         Place(row["place_id"], row["place__name"], row["place__archived_at"])
         if row["place_id"]
@@ -311,7 +315,8 @@ def by_ids(viewer, ids, *, now=None) -> list[SeenLetter]:
 
 def own(writer, letter: Letter, *, now=None) -> SeenLetter:
     """A letter its writer has just written, saved or sent, from the instance in hand: no
-    need to find it again, only its deliveries are read (one query)."""
+    need to find it again through ``visible_to``; its deliveries are read, and its place
+    or the letter it answers if the instance does not hold them already."""
     if letter.writer_id != writer.pk:
         raise ValueError("own() is for the letter's writer")
     place = letter.place if letter.place_id else None
