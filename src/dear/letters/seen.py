@@ -216,7 +216,12 @@ def _deliveries(ids) -> dict[uuid.UUID, list[_Delivery]]:
 
 def _answerable(viewer, rows, now) -> set:
     """Of the letters these rows answer, those ``viewer`` may see (one query, if any)."""
-    shown = {row["id"] for row in rows}
+    # Every row here is the viewer's to read, bar a sealed stub: its words are not.
+    shown = {
+        row["id"]
+        for row in rows
+        if row["writer_id"] == viewer.pk or row["state"] != State.SEALED or row["opened_at"]
+    }
     wanted = {row["in_reply_to_id"] for row in rows if row["in_reply_to_id"]} - shown
     visible = shown & {row["in_reply_to_id"] for row in rows}
     if wanted:
