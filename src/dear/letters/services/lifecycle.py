@@ -126,9 +126,10 @@ def send(
     letter.sent_at = now
     letter.deliver_at = deliver_at
     letter.updated_at = now
-    letter.save(update_fields=["state", "sent_at", "deliver_at", "updated_at", "place", "hint"])
+    # The deliveries before the save: the save's own index update (archive.index) reads
+    # them to name who may read the letter, and from when.
     letter.deliveries.update(delivered_at=deliver_at, found_at=None, read_at=None)
-    search_index.update(letter)  # its readers come with the deliveries, after the save
+    letter.save(update_fields=["state", "sent_at", "deliver_at", "updated_at", "place", "hint"])
     notify.letter_sent(letter)
     return letter
 
