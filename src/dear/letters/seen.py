@@ -349,7 +349,7 @@ def sealed_stubs(viewer, limit: int) -> list[SeenLetter]:
 
 def letter(viewer, queryset, *, now=None) -> SeenLetter | None:
     """One letter of ``queryset`` (already narrowed to one id), or None."""
-    found = letters(viewer, rows_of(queryset[:1]), now=now, departures=True)
+    found = letters(viewer, rows_of(queryset[:1]), now=now)
     return found[0] if found else None
 
 
