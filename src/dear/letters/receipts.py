@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import F, Q
-
 
 @dataclass(frozen=True)
 class Receipt:
@@ -52,15 +50,3 @@ def receipt(viewer, delivery, now) -> Receipt:
         read_at=shown(delivery.read_at),
         hidden=off,
     )
-
-
-def unknown_finding(viewer) -> Q:
-    """Deliveries (of letters ``viewer`` wrote) whose finding ``viewer`` cannot see: not
-    found, or found where a receipt would not be shown. A filter on Delivery."""
-    if not viewer.receipts:
-        return Q()
-    unknown = Q(found_at__isnull=True) | Q(recipient__receipts=False)
-    unknown |= Q(found_at__lt=F("recipient__receipts_since"))
-    if viewer.receipts_since is not None:
-        unknown |= Q(found_at__lt=viewer.receipts_since)
-    return unknown
