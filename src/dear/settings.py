@@ -61,7 +61,7 @@ declare("DEAR_EMAIL_FROM", "Dear <dear@localhost>", "Who Dear's emails come from
 declare(
     "DEAR_PUBLIC_URL",
     "",
-    "The address emails link to, as people's browsers reach Dear (http://dear.home:8000).",
+    "The address emails, invites and labels link to, as the home's browsers reach Dear.",
 )
 
 DATA_DIR = data_dir()

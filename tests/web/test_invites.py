@@ -26,6 +26,28 @@ def test_a_member_makes_an_invite_and_sees_its_link_expiry_and_qr_code(home, jes
     assert "<title>QR code of the link</title>" in svg
 
 
+ONLY_HERE = "This link opens only on this computer"
+
+
+def test_an_invite_made_on_the_server_itself_says_a_phone_cannot_open_it(home, jess, client_of):
+    html = client_of(jess).post(f"/homes/{home.pk}/invites", HTTP_HOST="127.0.0.1:8000")
+    assert 'value="http://127.0.0.1:8000/invite/' in html.content.decode()
+    assert ONLY_HERE in html.content.decode()
+    elsewhere = client_of(jess).post(f"/homes/{home.pk}/invites", HTTP_HOST="192.168.1.20:8000")
+    assert 'value="http://192.168.1.20:8000/invite/' in elsewhere.content.decode()
+    assert ONLY_HERE not in elsewhere.content.decode()
+
+
+def test_an_invite_names_the_public_url_whatever_address_the_browser_used(
+    home, jess, client_of, settings
+):
+    settings.PUBLIC_URL = "http://dear.home:8000"
+    html = client_of(jess).post(f"/homes/{home.pk}/invites", HTTP_HOST="127.0.0.1:8000")
+    invite = home.invites.get()
+    assert f'value="http://dear.home:8000/invite/{invite.code}"' in html.content.decode()
+    assert ONLY_HERE not in html.content.decode()
+
+
 def test_an_outsider_cannot_make_an_invite_to_a_home_not_theirs(home, other_home, olive, client_of):
     response = client_of(olive).post(f"/homes/{home.pk}/invites")
     assert response.status_code == 404

@@ -31,6 +31,24 @@ def test_each_label_on_the_sheet_decodes_to_its_places_url(home, jess, counter, 
     assert html.index("The book he is reading") < html.index("The counter")
 
 
+def test_labels_printed_on_the_server_itself_decode_to_the_public_url_or_say_they_cannot(
+    home, jess, counter, client_of, settings
+):
+    client = client_of(jess, HTTP_HOST="127.0.0.1:8000")
+    html = client.get(f"/homes/{home.pk}/labels").content.decode()
+    assert "These codes open only on this computer" in html
+    assert decoded(re.search(r"<svg .*?</svg>", html, re.S).group(0)) == [
+        f"http://127.0.0.1:8000/p/{counter.label}"
+    ]
+
+    settings.PUBLIC_URL = "http://192.168.1.20:8000"
+    html = client.get(f"/homes/{home.pk}/labels").content.decode()
+    assert "These codes open only on this computer" not in html
+    assert decoded(re.search(r"<svg .*?</svg>", html, re.S).group(0)) == [
+        f"http://192.168.1.20:8000/p/{counter.label}"
+    ]
+
+
 def test_the_place_page_shows_the_same_label(counter, jess, client_of):
     html = client_of(jess).get(f"/places/{counter.pk}").content.decode()
     svg = re.search(r"<svg .*?</svg>", html, re.S).group(0)

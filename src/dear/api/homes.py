@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Router
 from ninja.responses import Status
 
@@ -12,6 +13,7 @@ from dear.api.schemas import AUTHED, WITH_BODY, HomeIn, HomeOut, InviteOut, Left
 from dear.homes import seen
 from dear.homes import services as homes
 from dear.homes.access import home_for_member
+from dear.lib import links
 from dear.lib.errors import NotFound
 
 router = Router(tags=["homes"])
@@ -48,7 +50,7 @@ def create_invite(request: HttpRequest, home_id: str):
         201,
         {
             "code": invite.code,
-            "url": request.build_absolute_uri(f"/invite/{invite.code}"),
+            "url": links.shared_url(request, reverse("web:invite", args=[invite.code])),
             "expires_at": invite.expires_at,
         },
     )

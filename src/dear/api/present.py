@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from dear.homes import seen as homes_seen
 from dear.letters import seen
+from dear.lib import links
 
 
 def respond(data, status: int = 200) -> HttpResponse:
@@ -42,7 +43,7 @@ def place(request: HttpRequest, one: homes_seen.SeenPlace) -> dict:
         "id": one.id,
         "name": one.name,
         "kind": one.kind,
-        "label_url": request.build_absolute_uri(reverse("web:label", args=[one.label])),
+        "label_url": links.shared_url(request, reverse("web:label", args=[one.label])),
         "waiting": one.waiting,
         "archived_at": one.archived_at,
     }

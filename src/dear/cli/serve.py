@@ -6,6 +6,7 @@ import codecs
 import errno
 import functools
 import ipaddress
+import os
 import socket
 import threading
 import time
@@ -46,6 +47,7 @@ def serve(
     """
     address = _parse_address(host)
     _check_port_free(address, port)
+    _default_public_url(address, port)
 
     data = setup_django()
     from django.conf import settings
@@ -91,6 +93,17 @@ def _parse_address(host: str) -> IPAddress:
         raise CommandFailed(
             f"--host must be an IP address such as 127.0.0.1 or 0.0.0.0; got {host!r}", 2
         ) from None
+
+
+def _default_public_url(address: IPAddress, port: int) -> None:
+    """Listening beyond this computer, the address the network reaches us on is the one
+    invites, labels and emails should name, unless DEAR_PUBLIC_URL already says."""
+    if os.environ.get("DEAR_PUBLIC_URL", "").strip():
+        return
+    url = lan.lan_url(address, port)
+    if url is not None:
+        # Read by the settings of this process and of every worker started from it.
+        os.environ["DEAR_PUBLIC_URL"] = url.rstrip("/")
 
 
 def _check_port_free(address: IPAddress, port: int) -> None:

@@ -17,6 +17,7 @@ from dear.homes import seen as homes_seen
 from dear.homes import services as homes
 from dear.homes.access import home_for_member, is_member, members_of
 from dear.letters import boxes, notes, seen
+from dear.lib import links
 from dear.notify import reminders
 from dear.web.errors import friendly
 from dear.web.views.common import person_of, rows
@@ -76,8 +77,14 @@ def qr_svg(text: str) -> str:
 @friendly
 def create_invite(request: HttpRequest, home_id) -> HttpResponse:
     invite = homes.create_invite(person_of(request), home_id)
-    url = request.build_absolute_uri(reverse("web:invite", args=[invite.code]))
-    context = {"invite": invite, "home": invite.home, "url": url, "qr": qr_svg(url)}
+    url = links.shared_url(request, reverse("web:invite", args=[invite.code]))
+    context = {
+        "invite": invite,
+        "home": invite.home,
+        "url": url,
+        "qr": qr_svg(url),
+        "only_here": links.only_this_computer(url),
+    }
     return render(request, "web/invite_made.html", context)
 
 

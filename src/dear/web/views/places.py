@@ -18,6 +18,7 @@ from dear.homes import services as homes
 from dear.homes.access import home_for_member, place_for_label, place_for_member
 from dear.letters import notes
 from dear.letters import services as letters
+from dear.lib import links
 from dear.lib.errors import Invalid
 from dear.web.errors import friendly
 from dear.web.views.common import person_of, rows
@@ -28,7 +29,7 @@ PAPERS = {"a4": "A4", "letter": "US Letter"}
 
 
 def label_url(request: HttpRequest, place) -> str:
-    return request.build_absolute_uri(reverse("web:label", args=[place.label]))
+    return links.shared_url(request, reverse("web:label", args=[place.label]))
 
 
 def label_svg(url: str, name: str) -> str:
@@ -153,7 +154,13 @@ def labels(request: HttpRequest, home_id) -> HttpResponse:
         {"place": one, "qr": label_svg(label_url(request, one), one.name)}
         for one in homes_seen.open_places(person_of(request), home.pk)
     ]
-    context = {"home": home, "labels": sheet, "paper": paper, "papers": PAPERS}
+    context = {
+        "home": home,
+        "labels": sheet,
+        "paper": paper,
+        "papers": PAPERS,
+        "only_here": links.only_this_computer(links.shared_url(request, "/")),
+    }
     return render(request, "web/labels.html", context)
 
 
