@@ -6,7 +6,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 
 from dear.lib.env import declare, env_bool, env_int, env_secret, env_str
-from dear.paths import data_dir, secret_key_from
+from dear.paths import data_dir, ensure_data_dir, secret_key_from
 
 declare("DEAR_DATA_DIR", "(per-user data folder)", "Where the SQLite database and secret key live.")
 declare(
@@ -64,7 +64,7 @@ declare(
     "The address emails, invites and labels link to, as the home's browsers reach Dear.",
 )
 
-DATA_DIR = data_dir()
+DATA_DIR = ensure_data_dir(data_dir())
 DEBUG = env_bool("DEAR_DEBUG")
 HTTPS = env_bool("DEAR_HTTPS")
 SECRET_KEY = env_secret("DEAR_SECRET_KEY") or secret_key_from(DATA_DIR)
