@@ -5,7 +5,7 @@ from __future__ import annotations
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from dear.lib.env import declare, env_bool, env_int, env_secret, env_str
+from dear.lib.env import declare, env_bool, env_int, env_networks, env_secret, env_str
 from dear.paths import data_dir, ensure_data_dir, secret_key_from
 
 declare("DEAR_DATA_DIR", "(per-user data folder)", "Where the SQLite database and secret key live.")
@@ -36,10 +36,19 @@ declare("DEAR_INVITE_DAYS", "7", "How many days an invite stays valid.")
 declare(
     "DEAR_LOGIN_LIMIT",
     "5",
-    "Failed logins allowed per account in 15 minutes before it answers 429.",
+    "Wrong passwords for one account from one address (or device) before each further "
+    "try must wait, 1 s then twice as long each time.",
 )
 declare(
-    "DEAR_LOGIN_LIMIT_PER_ADDRESS", "20", "Failed logins allowed per client address in 15 minutes."
+    "DEAR_LOGIN_LIMIT_PER_ADDRESS",
+    "20",
+    "Failed logins from one client address, for any accounts, before it is slowed down.",
+)
+declare(
+    "DEAR_TRUSTED_PROXIES",
+    "",
+    "Addresses or networks of your reverse proxies (10.0.0.2,fd00::/8): only their "
+    "X-Forwarded-For is believed.",
 )
 declare(
     "DEAR_WORKER_TICK_SECONDS",
@@ -76,6 +85,10 @@ INVITE_DAYS = env_int("DEAR_INVITE_DAYS", minimum=1)
 LOGIN_LIMIT = env_int("DEAR_LOGIN_LIMIT", minimum=1)
 LOGIN_LIMIT_PER_ADDRESS = env_int("DEAR_LOGIN_LIMIT_PER_ADDRESS", minimum=1)
 LOGIN_WINDOW_SECONDS = 15 * 60
+TRUSTED_PROXIES = env_networks("DEAR_TRUSTED_PROXIES")
+# A device that logged in before is remembered this long (a signed cookie), so guessing
+# from elsewhere never slows its owner down.
+DEVICE_COOKIE_DAYS = 365
 LETTER_BODY_LIMIT = 100_000
 WORKER_TICK_SECONDS = env_int("DEAR_WORKER_TICK_SECONDS", minimum=1)
 EMAIL_LEASE_SECONDS = env_int("DEAR_EMAIL_LEASE_SECONDS", minimum=1)

@@ -1,3 +1,4 @@
+import ipaddress
 from datetime import timedelta
 
 import pytest
@@ -9,9 +10,11 @@ from tests.api.conftest import ApiClient, client_for
 from tests.helpers import PASSWORD
 
 
-def log_in(username, password=PASSWORD, address="127.0.0.1", **extra):
-    body = {"username": username, "password": password, **extra}
-    return ApiClient(address=address).post("/tokens", body)
+def log_in(username, password=PASSWORD, address="127.0.0.1", name="", **headers):
+    body = {"username": username, "password": password, "name": name}
+    client = ApiClient(address=address)
+    client.client.defaults.update(headers)  # e.g. what a proxy adds: X-Forwarded-For
+    return client.post("/tokens", body)
 
 
 def test_right_password_gives_a_token_that_works(jess):
@@ -32,16 +35,27 @@ def test_wrong_password_and_unknown_user_answer_the_same_401(jess):
     assert wrong_password.json()["error"]["code"] == "unauthorized"
 
 
-def test_account_is_rate_limited_after_too_many_failures_from_anywhere(jess, settings):
+def test_guessing_from_anywhere_else_never_refuses_the_right_password(jess, settings):
     settings.LOGIN_LIMIT = 5
-    for attempt in range(5):
-        assert log_in("jess", "wrong", address=f"10.0.0.{attempt}").status_code == 401
+    for _ in range(5):
+        assert log_in("jess", "wrong", address="10.0.0.1").status_code == 401
+    guessed_at = log_in("jess", address="10.0.0.1")
+    assert guessed_at.status_code == 429
+    assert guessed_at.json()["error"]["code"] == "rate_limited"
+    assert guessed_at.headers["Retry-After"] == "1"
 
-    # Even the right password, from a fresh address, waits out the window.
-    response = log_in("jess", address="10.0.0.99")
+    assert log_in("jess", address="10.0.0.99").status_code == 201
 
-    assert response.status_code == 429
-    assert response.json()["error"]["code"] == "rate_limited"
+
+def test_behind_a_trusted_proxy_each_client_is_counted_by_its_own_address(jess, settings):
+    settings.TRUSTED_PROXIES = (ipaddress.ip_network("10.0.0.2"),)
+    settings.LOGIN_LIMIT = 2
+    guesser = {"HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    for _ in range(2):
+        assert log_in("jess", "wrong", address="10.0.0.2", **guesser).status_code == 401
+    assert log_in("jess", address="10.0.0.2", **guesser).status_code == 429
+    jess_phone = {"HTTP_X_FORWARDED_FOR": "192.168.1.20"}
+    assert log_in("jess", address="10.0.0.2", **jess_phone).status_code == 201
 
 
 def test_address_is_rate_limited_after_too_many_failures_on_any_account(jess, rory, settings):

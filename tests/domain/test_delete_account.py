@@ -16,7 +16,7 @@ from dear.homes.models import Membership
 from dear.letters import services as letters
 from dear.letters.access import letter_for_reader
 from dear.letters.models import Letter, Revision
-from dear.lib.errors import Invalid
+from dear.lib.errors import Invalid, RateLimited
 from tests.helpers import PASSWORD, make_letter, send_now
 
 
@@ -61,6 +61,16 @@ def test_a_wrong_password_deletes_nothing(jess_wrote, people):
 
     assert Person.objects.filter(pk=people["jess"].pk).exists()
     assert Letter.objects.filter(writer=people["jess"]).count() == 5
+
+
+def test_guessing_the_password_to_delete_an_account_is_slowed_down(jess_wrote, people, settings):
+    settings.LOGIN_LIMIT = 2
+    for guess in ("not it", "nor this"):
+        with pytest.raises(Invalid):
+            delete_account(people["jess"], guess)
+    with pytest.raises(RateLimited):
+        delete_account(people["jess"], PASSWORD)
+    assert Person.objects.filter(pk=people["jess"].pk, is_active=True).exists()
 
 
 def test_deleting_removes_her_unsent_letters_revisions_tokens_and_memberships(jess_wrote, people):

@@ -35,13 +35,30 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(jess, client):
     assert "Wrong username or password." in _error(wrong)
 
 
-def test_too_many_failed_logins_answer_429_even_with_the_right_password(jess, client, settings):
+def test_guessing_slows_down_that_browser_and_says_how_long_to_wait(jess, client, settings):
     settings.LOGIN_LIMIT = 3
     for _ in range(3):
         assert client.post("/login", {"username": "jess", "password": "nope"}).status_code == 401
     response = client.post("/login", {"username": "jess", "password": PASSWORD})
     assert response.status_code == 429
-    assert "Too many failed logins" in _error(response)
+    assert response["Retry-After"] == "1"
+    assert "Too many failed logins from here. Try again in a minute." in _error(response)
+
+
+def test_a_browser_that_logged_in_before_is_let_in_while_others_guess_from_its_address(
+    jess, settings
+):
+    settings.LOGIN_LIMIT = 3
+    jess_laptop = Client(REMOTE_ADDR="192.168.1.1")  # the whole house, behind one router
+    assert jess_laptop.post("/login", {"username": "jess", "password": PASSWORD}).status_code == 302
+    assert jess_laptop.cookies["dear_device"]["httponly"]
+    jess_laptop.post("/logout")
+
+    guesser = Client(REMOTE_ADDR="192.168.1.1")
+    for _ in range(3):
+        assert guesser.post("/login", {"username": "jess", "password": "x"}).status_code == 401
+    assert guesser.post("/login", {"username": "jess", "password": PASSWORD}).status_code == 429
+    assert jess_laptop.post("/login", {"username": "jess", "password": PASSWORD}).status_code == 302
 
 
 def test_the_per_address_limit_counts_the_client_address(jess, settings):

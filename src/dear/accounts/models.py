@@ -66,7 +66,7 @@ class ApiToken(models.Model):
 
 
 class LoginFailure(models.Model):
-    """One failed login, kept for the rate-limit window (keyed by account and by address)."""
+    """One wrong password, remembered for a day under one key of ``accounts.guard``."""
 
     key = models.CharField(max_length=200)
     at = models.DateTimeField()

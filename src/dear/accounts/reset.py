@@ -22,8 +22,8 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
+from dear.accounts.guard import limit_attempts
 from dear.accounts.models import ApiToken, Person
-from dear.accounts.services import limit_attempts
 from dear.lib.errors import Conflict, Gone, Invalid
 from dear.notify import emails, transport
 from dear.notify.addresses import NO_EMAIL

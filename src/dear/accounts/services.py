@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from datetime import time, timedelta
@@ -15,13 +14,16 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from dear.accounts.models import ApiToken, LoginFailure, Person, hash_token
+from dear.accounts import guard
+from dear.accounts.models import ApiToken, Person, hash_token
 from dear.lib import times
-from dear.lib.errors import Forbidden, Invalid, NotFound, RateLimited, Unauthorized
+from dear.lib.errors import Forbidden, Invalid, NotFound, Unauthorized
 
 TOKEN_PREFIX = "dear_"
 WRONG_LOGIN = "Wrong username or password."
 WRONG_PASSWORD = "Your current password is not right."
+TOO_MANY_LOGINS = "Too many failed logins from here."
+TOO_MANY_PASSWORDS = "Too many wrong passwords."
 CLOCK_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 
 
@@ -111,82 +113,38 @@ def signup(
         )
 
 
-def _recent_failures(key: str, now) -> int:
-    since = now - timedelta(seconds=settings.LOGIN_WINDOW_SECONDS)
-    return LoginFailure.objects.filter(key=key, at__gt=since).count()
-
-
-def limit_attempts(limits: dict[str, int], message: str) -> None:
-    """Count one attempt under each key, and refuse (429) once any key has had more than
-    its limit within the login window: for things worth doing only now and then, such as
-    asking for a password reset link."""
-    now = timezone.now()
-    keys = {key[:200]: limit for key, limit in limits.items()}
-    LoginFailure.objects.filter(
-        key__in=keys, at__lt=now - timedelta(seconds=settings.LOGIN_WINDOW_SECONDS)
-    ).delete()
-    LoginFailure.objects.bulk_create([LoginFailure(key=key, at=now) for key in keys])
-    if any(_recent_failures(key, now) > limit for key, limit in keys.items()):
-        raise RateLimited(message)
-
-
-def _account_key(username: str) -> str:
-    # A digest keeps the key short whatever was typed, and the same for JESS and jess.
-    return "account:" + hashlib.sha256((username or "").strip().lower().encode()).hexdigest()
-
-
-def _count_attempt(limits: dict[str, int], message: str) -> list[LoginFailure]:
-    """Count an attempt at a password as failed under each key before it is checked, so
-    attempts made at the same moment cannot all slip under the limit; refuse (429) once
-    any key has had more than its limit. A success hands the rows to ``_forgive``."""
-    now = timezone.now()
-    rows = LoginFailure.objects.bulk_create([LoginFailure(key=key, at=now) for key in limits])
-    if any(_recent_failures(key, now) > limit for key, limit in limits.items()):
-        _forgive(rows)
-        raise RateLimited(message)
-    return rows
-
-
-def _forgive(rows: list[LoginFailure]) -> None:
-    LoginFailure.objects.filter(pk__in=[row.pk for row in rows]).delete()
-
-
-def login(username: str, password: str, *, address: str, request=None) -> Person:
-    """Check a username and password, refusing (429) after too many recent failures.
+def login(username: str, password: str, *, address: str, device: str = "", request=None) -> Person:
+    """Check a username and password; guessing from one address or device is slowed
+    down (429, saying how long to wait), and nobody else's guessing refuses a person.
 
     The answer to a wrong password and to an unknown user is the same 401.
     """
-    now = timezone.now()
     name = (username or "").strip()
-    attempt = _count_attempt(
-        {
-            _account_key(name): settings.LOGIN_LIMIT,
-            f"address:{address}"[:200]: settings.LOGIN_LIMIT_PER_ADDRESS,
-        },
-        "Too many failed logins. Wait a few minutes and try again.",
-    )
-    person = authenticate(request, username=name, password=password or "")
-    if person is None:
-        LoginFailure.objects.filter(
-            at__lt=now - timedelta(seconds=settings.LOGIN_WINDOW_SECONDS)
-        ).delete()
+    found: list[Person] = []
+
+    def check() -> bool:
+        person = authenticate(request, username=name, password=password or "")
+        found.extend([person] if person is not None else [])
+        return person is not None
+
+    where = guard.Where(address=address, device=device)
+    if not guard.guarded(guard.login_keys(name, where), check, message=TOO_MANY_LOGINS):
         raise Unauthorized(WRONG_LOGIN)
-    _forgive(attempt)
-    return person
+    return found[0]
 
 
-def check_password_again(person: Person, password: str) -> None:
+def check_password_again(person: Person, password: str, *, wrong: str = WRONG_PASSWORD) -> None:
     """Ask someone already signed in for their password before a change that could hand
     the account to whoever holds their session (a new password, a new email address,
-    which can then receive a reset link). Wrong guesses count with the failed logins of
-    the same account, so a borrowed session gets no more guesses than the login page."""
-    attempt = _count_attempt(
-        {_account_key(person.username): settings.LOGIN_LIMIT},
-        "Too many wrong passwords. Wait a few minutes and try again.",
+    which can then receive a reset link, deleting the account). Guesses are slowed down
+    as a login's are, so a borrowed session gets no more guesses than the login page."""
+    right = guard.guarded(
+        guard.recheck_keys(person.username),
+        lambda: person.check_password(password or ""),
+        message=TOO_MANY_PASSWORDS,
     )
-    if not person.check_password(password or ""):
-        raise Invalid(WRONG_PASSWORD)
-    _forgive(attempt)
+    if not right:
+        raise Invalid(wrong)
 
 
 def issue_token(person: Person, name: str = "") -> str:
@@ -227,10 +185,14 @@ def revoke_token(token: ApiToken) -> None:
 
 
 def change_password(person: Person, old_password: str, new_password: str) -> None:
+    """A new password ends every other way in: sessions elsewhere (their hash no longer
+    matches) and every API token, as a reset does."""
     check_password_again(person, old_password)
     _check_password(new_password, person)
-    person.set_password(new_password)
-    person.save(update_fields=["password"])
+    with transaction.atomic():
+        person.set_password(new_password)
+        person.save(update_fields=["password"])
+        ApiToken.objects.filter(person=person).delete()
 
 
 def update_profile(person: Person, *, display_name: str) -> Person:

@@ -21,6 +21,7 @@ from dear.api.schemas import (
     answers,
 )
 from dear.homes import seen
+from dear.lib.client import client_address
 from dear.notify import addresses
 
 router = Router(tags=["accounts"])
@@ -49,7 +50,7 @@ def create_token(request: HttpRequest, payload: TokenIn):
     someone = accounts.login(
         payload.username,
         payload.password,
-        address=request.META.get("REMOTE_ADDR", ""),
+        address=client_address(request),
         request=request,
     )
     return Status(201, {"token": accounts.issue_token(someone, payload.name)})

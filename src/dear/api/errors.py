@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from dear.lib.errors import DearError, StaleRevision
+from dear.lib.errors import DearError, StaleRevision, with_retry_after
 
 logger = logging.getLogger("dear.api")
 
@@ -71,7 +71,8 @@ def install(api: NinjaAPI) -> None:
         extra = {}
         if isinstance(exc, StaleRevision):
             extra = {"current_revision": exc.current_revision, "kept_as": exc.kept_as}
-        return answer(request, exc.status, error_body(exc.code, exc.message, **extra))
+        response = answer(request, exc.status, error_body(exc.code, exc.message, **extra))
+        return with_retry_after(response, exc)
 
     def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         message, fields = validation_message(exc.errors)

@@ -17,11 +17,11 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from dear.accounts import services as accounts
 from dear.accounts.models import Person
 from dear.archive import index
 from dear.letters.models import Delivery, Letter, Revision, State
 from dear.letters.rules import ARRIVED
-from dear.lib.errors import Invalid
 
 FORMER_MEMBER = "A former member"
 
@@ -67,8 +67,9 @@ def farewell(person, now=None) -> Farewell:
 
 def delete_account(person: Person, password: str, now=None) -> Farewell:
     """Delete ``person`` for good, once their password confirms it is them asking."""
-    if not person.check_password(password or ""):
-        raise Invalid("That password is not right. Nothing was deleted.")
+    accounts.check_password_again(
+        person, password, wrong="That password is not right. Nothing was deleted."
+    )
     now = now or timezone.now()
     with transaction.atomic():
         told = farewell(person, now)

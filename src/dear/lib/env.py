@@ -6,6 +6,7 @@ help; the README's settings table is checked against this list by a test.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 
@@ -79,3 +80,19 @@ def env_secret(name: str) -> str | None:
                 f"{name}_FILE points at {path!r}, which cannot be read: {exc}"
             ) from None
     return None
+
+
+def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """A comma-separated list of IP addresses or networks (10.0.0.2, 10.0.0.0/8, fd00::/8)."""
+    networks = []
+    for part in env_str(name).split(","):
+        if not part.strip():
+            continue
+        try:
+            networks.append(ipaddress.ip_network(part.strip(), strict=False))
+        except ValueError:
+            raise SettingError(
+                f"{name} must list IP addresses or networks such as 10.0.0.2 or "
+                f"10.0.0.0/8, separated by commas; got {part.strip()!r}"
+            ) from None
+    return tuple(networks)

@@ -68,3 +68,15 @@ class Unauthorized(DearError):
 class RateLimited(DearError):
     code = "rate_limited"
     status = 429
+
+    def __init__(self, message: str, retry_after: int | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after  # seconds, for the Retry-After header
+
+
+def with_retry_after(response, error: DearError):
+    """``response`` with a Retry-After header when ``error`` says how long to wait."""
+    seconds = getattr(error, "retry_after", None)
+    if seconds:
+        response["Retry-After"] = str(seconds)
+    return response

@@ -16,8 +16,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from dear.accounts.guard import limit_attempts
 from dear.accounts.models import Person
-from dear.accounts.services import check_password_again, clean_email, limit_attempts
+from dear.accounts.services import check_password_again, clean_email
 from dear.lib.errors import Conflict, Gone, Invalid
 from dear.notify import emails, transport
 from dear.notify.models import EmailChoices

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from dear.lib.errors import DearError, StaleRevision
+from dear.lib.errors import DearError, StaleRevision, with_retry_after
 
 HEADINGS = {
     400: "That did not work",
@@ -82,7 +82,7 @@ def friendly(
                 return func(request, *args, **kwargs)
             except DearError as error:
                 if json:
-                    return error_json(error)
+                    return with_retry_after(error_json(error), error)
                 if form and request.method == "POST" and error.status not in NOT_A_FORM_ERROR:
                     try:
                         extra = context(request, **kwargs) if context else {}
@@ -90,8 +90,10 @@ def friendly(
                         return error_page(request, later.status, later.message)
                     values = {k: v for k, v in request.POST.items() if "password" not in k}
                     page = {**extra, "error": error.message, "values": values}
-                    return render(request, form, page, status=error.status)
-                return error_page(request, error.status, error.message)
+                    response = render(request, form, page, status=error.status)
+                else:
+                    response = error_page(request, error.status, error.message)
+                return with_retry_after(response, error)
 
         return wrapper
 

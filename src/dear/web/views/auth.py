@@ -10,9 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from dear.accounts import guard
 from dear.accounts import services as accounts
+from dear.lib.client import client_address
 from dear.notify import transport
 from dear.web.errors import friendly
+
+# Kept after logging out on purpose: it says only that this browser logged in before.
+DEVICE_COOKIE = "dear_device"
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -35,14 +40,25 @@ def login(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
     if request.method != "POST":
         return render(request, "web/login.html", _login_context(request))
+    username = request.POST.get("username", "")
     person = accounts.login(
-        request.POST.get("username", ""),
+        username,
         request.POST.get("password", ""),
-        address=request.META.get("REMOTE_ADDR", ""),
+        address=client_address(request),
+        device=guard.known_device(request.COOKIES.get(DEVICE_COOKIE, ""), username),
         request=request,
     )
     auth_login(request, person)
-    return redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
+    response = redirect(_next_url(request) or settings.LOGIN_REDIRECT_URL)
+    response.set_cookie(
+        DEVICE_COOKIE,
+        guard.remember_device(person.username),
+        max_age=settings.DEVICE_COOKIE_DAYS * 24 * 60 * 60,
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @require_POST

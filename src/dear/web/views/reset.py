@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 
 from dear.accounts import reset
+from dear.lib.client import client_address
 from dear.notify import transport
 from dear.web.errors import friendly
 
@@ -27,7 +28,7 @@ def forgot(request: HttpRequest) -> HttpResponse:
     context = _forgot_context(request)
     if request.method != "POST" or not context["configured"]:
         return render(request, "web/forgot_password.html", context)
-    reset.ask(request.POST.get("who", ""), address=request.META.get("REMOTE_ADDR", ""))
+    reset.ask(request.POST.get("who", ""), address=client_address(request))
     # The same answer whoever was asked about: nobody learns who has an account here.
     return render(request, "web/forgot_password.html", {**context, "sent": reset.SENT})
 
