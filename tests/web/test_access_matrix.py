@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import override_settings
 
+from dear.accounts.models import ApiToken
 from dear.accounts.services import issue_token
 from dear.homes import services as homes
 from dear.homes.models import Invite
@@ -69,6 +70,8 @@ PAGES = [
     ("get", "/drawer", None, ALL_200),
     ("get", "/basket", None, ALL_200),
     ("get", "/settings", None, ALL_200),
+    ("get", "/settings/tokens", None, ALL_200),
+    ("get", "/more", None, ALL_200),
     ("get", "/search?q=light", None, ALL_200),
     ("get", "/archive", None, ALL_200),
     ("get", "/archive/export", None, ALL_200),
@@ -212,7 +215,7 @@ def test_each_persona_gets_exactly_the_expected_status(
 
 MUTATING = sorted(
     {path for method, path, _data, _exp in ACTIONS if method == "post"}
-    - {"/write", "/invite/{invite}", "/letters/{draft}/edit"}
+    - {"/write", "/invite/{invite}", "/letters/{draft}/edit", "/settings/tokens"}
 )
 
 
@@ -221,10 +224,13 @@ def test_every_mutating_route_rejects_get(world, client_of, path):
     assert client_of(world["jess"]).get(_fill(path, world)).status_code == 405
 
 
-@pytest.mark.parametrize("path", ["/write", "/invite/{invite}", "/letters/{draft}/edit"])
+@pytest.mark.parametrize(
+    "path", ["/write", "/invite/{invite}", "/letters/{draft}/edit", "/settings/tokens"]
+)
 def test_routes_that_show_a_form_on_get_change_nothing_on_get(world, client_of, path):
     def state():
         return (
+            ApiToken.objects.count(),
             Letter.objects.count(),
             Revision.objects.count(),
             Invite.objects.filter(used_at__isnull=False).count(),

@@ -111,13 +111,14 @@ def test_with_receipts_off_the_writer_is_told_they_will_not_see_them(
     assert "receipts are off, so you will not see when it is found or read" in page
 
 
-def test_the_settings_page_explains_receipts_in_one_sentence(jess, client_of):
+def test_the_settings_page_explains_receipts_for_both_people(jess, client_of):
     html = client_of(jess).get("/settings").content.decode()
     assert (
-        "Receipts work both ways: with them off, nobody sees when you found or read their "
-        "letters, and you no longer see when anyone found or read yours."
+        "Receipts work both ways. While yours are on, the people who write to you see when "
+        "you found and read their letters, and you see when they found and read yours. "
+        "Turn them off and neither of you sees it."
     ) in html
-    assert 'name="receipts" value="on"' in html and "checked" in html
+    assert 'name="receipts" value="off"' in html and "Turn receipts off" in html
 
 
 def test_turning_receipts_off_and_on(jess, client_of):

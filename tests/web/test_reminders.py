@@ -141,10 +141,13 @@ def test_nobody_may_set_a_reminder_about_someone_outside_their_homes(
 # Settings: the list, each with a one-line edit
 
 
-def test_settings_says_when_there_are_no_reminders(home, jess, client_of):
+def test_settings_says_when_there_are_no_reminders_and_where_to_set_one(
+    home, jess, rory, sam, client_of
+):
     page = html(client_of(jess).get("/settings"))
     assert "Quiet reminders" in page
-    assert "No reminders set." in page
+    assert "No reminders set. Set one from your letters with " in page
+    assert f'<a href="/with/{rory.pk}">Rory</a> or <a href="/with/{sam.pk}">Sam</a>.' in page
 
 
 def test_settings_lists_each_reminder_with_a_one_line_edit(home, jess, rory, sam, client_of):

@@ -40,7 +40,10 @@ urlpatterns = [
     path("password/reset/<str:uid>/<str:token>", reset.choose, name="reset_password"),
     path("settings/time", clock.time_setting, name="time_setting"),
     path("settings/time/device", clock.device_zone, name="device_zone"),
-    path("settings/tokens", account.create_token, name="create_token"),
+    path("more", account.more, name="more"),
+    path("settings/tokens", account.tokens, name="tokens"),
+    # The same address under the name its form has always posted to (never resolved).
+    path("settings/tokens", account.tokens, name="create_token"),
     path("settings/tokens/<uuid:token_id>/revoke", account.revoke_token, name="revoke_token"),
     path("homes", homes.create_home, name="create_home"),
     path("homes/<uuid:home_id>/invites", homes.create_invite, name="create_invite"),

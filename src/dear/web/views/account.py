@@ -1,31 +1,54 @@
-"""A person's own settings: their name, password and API tokens."""
+"""A person's own settings (their name, receipts, password), the "More" page that leads to
+everything else of theirs, and their tokens for the terminal and other apps."""
 
 from __future__ import annotations
+
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dear.accounts import services as accounts
+from dear.homes import seen as homes_seen
 from dear.notify import addresses, reminders, transport
 from dear.web.errors import friendly
 from dear.web.views.common import person_of
+
+# What a housemate is told when this Dear has no mail server: how to give it one is for
+# whoever runs it, and the README tells them.
+NOT_SENDING = "This Dear does not send email."
+RECEIPTS_ON = "Receipts are on, both ways."
+RECEIPTS_OFF = "Receipts are off, both ways."
 
 
 def _settings_context(request: HttpRequest, **_) -> dict:
     me = person_of(request)
     configured = transport.configured()
+    found = reminders.stretches(me)
     return {
-        "tokens": accounts.tokens_of(me),
         "email_configured": configured,
-        "no_email": addresses.NO_EMAIL,
+        "no_email": NOT_SENDING,
+        # Quiet hours only hold email back: without an address they hold nothing.
+        "email_on": configured and bool(me.email),
         # No query when there is no email to choose about.
-        "email_choices": addresses.choices_of(me) if configured else None,
-        "stretches": reminders.stretches(me),
+        "email_choices": addresses.choices_of(me) if configured and me.email else None,
+        "stretches": found,
+        # With no reminder yet, the way to set one: the letters with each housemate.
+        "housemates": None if found else _housemates(me),
     }
+
+
+def _housemates(me) -> list:
+    seen: dict = {}
+    for one in homes_seen.homes_of(me, places=False):
+        for member in one.housemates:
+            seen.setdefault(member.id, member)
+    return sorted(seen.values(), key=lambda member: member.display_name.lower())
 
 
 @login_required
@@ -62,18 +85,47 @@ def password(request: HttpRequest) -> HttpResponse:
 def receipts(request: HttpRequest) -> HttpResponse:
     on = request.POST.get("receipts") == "on"
     accounts.set_receipts(person_of(request), on)
-    messages.success(request, "Receipts are on." if on else "Receipts are off, both ways.")
+    messages.success(request, RECEIPTS_ON if on else RECEIPTS_OFF)
     return redirect("web:settings")
 
 
+def home_page_of(home_id: uuid.UUID) -> str:
+    """Where one home's own page is (its name, members, places, glance window)."""
+    try:
+        return reverse("web:home_settings", args=[home_id])
+    except NoReverseMatch:
+        return f"/homes/{home_id}"
+
+
 @login_required
-@require_POST
-@friendly(form="web/settings.html", context=_settings_context)
+@require_GET
+def more(request: HttpRequest) -> HttpResponse:
+    homes = [
+        {"name": name, "url": home_page_of(pk)}
+        for pk, name in homes_seen.names_of(person_of(request))
+    ]
+    return render(request, "web/more.html", {"homes": homes})
+
+
+def _tokens_context(request: HttpRequest, **_) -> dict:
+    return {"tokens": accounts.tokens_of(person_of(request))}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request: HttpRequest) -> HttpResponse:
+    """The tokens page, and making one from it: both at one address."""
+    if request.method == "POST":
+        return create_token(request)
+    return render(request, "web/tokens.html", _tokens_context(request))
+
+
+@friendly(form="web/tokens.html", context=_tokens_context)
 def create_token(request: HttpRequest) -> HttpResponse:
     raw = accounts.issue_token(person_of(request), request.POST.get("name", ""))
     # Shown on this answer only: Dear keeps just its digest.
-    context = {**_settings_context(request), "new_token": raw}
-    return render(request, "web/settings.html", context)
+    context = {**_tokens_context(request), "new_token": raw}
+    return render(request, "web/tokens.html", context)
 
 
 @login_required
@@ -82,4 +134,4 @@ def create_token(request: HttpRequest) -> HttpResponse:
 def revoke_token(request: HttpRequest, token_id) -> HttpResponse:
     accounts.revoke_token_of(person_of(request), token_id)
     messages.success(request, "That token no longer works.")
-    return redirect("web:settings")
+    return redirect("web:tokens")

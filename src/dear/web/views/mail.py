@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from dear.lib.errors import Conflict
 from dear.notify import addresses
 from dear.web.errors import friendly
-from dear.web.views.account import _settings_context
+from dear.web.views.account import NOT_SENDING, _settings_context
 from dear.web.views.common import person_of
 
 REMOVED = "Dear has no address for you now, and sends you no email."
@@ -18,6 +21,18 @@ NOT_SENT = (
     "Dear could not send the link just now. Your address is kept, unconfirmed: "
     "try “Send the link again” in a little while."
 )
+
+
+@contextmanager
+def _told_plainly():
+    """The services name the setting an operator would change; a housemate is told only
+    that this Dear sends no email."""
+    try:
+        yield
+    except Conflict as error:
+        if error.message == addresses.NO_EMAIL:
+            raise Conflict(NOT_SENDING) from None
+        raise
 
 
 def _said_about_link(request: HttpRequest, address: str, sent: bool) -> None:
@@ -34,9 +49,10 @@ def _said_about_link(request: HttpRequest, address: str, sent: bool) -> None:
 @friendly(form="web/settings.html", context=_settings_context)
 def address(request: HttpRequest) -> HttpResponse:
     me = person_of(request)
-    sent = addresses.set_address(
-        me, request.POST.get("address", ""), password=request.POST.get("password", "")
-    )
+    with _told_plainly():
+        sent = addresses.set_address(
+            me, request.POST.get("address", ""), password=request.POST.get("password", "")
+        )
     if sent is not None:
         _said_about_link(request, me.email, sent)
     elif me.email:
@@ -51,7 +67,9 @@ def address(request: HttpRequest) -> HttpResponse:
 @friendly(form="web/settings.html", context=_settings_context)
 def send_link(request: HttpRequest) -> HttpResponse:
     me = person_of(request)
-    _said_about_link(request, me.email, addresses.send_link(me))
+    with _told_plainly():
+        sent = addresses.send_link(me)
+    _said_about_link(request, me.email, sent)
     return redirect("web:settings")
 
 
