@@ -76,7 +76,9 @@ def password(request: HttpRequest) -> HttpResponse:
     )
     # Changing the password ends every other session; this one stays logged in.
     update_session_auth_hash(request, me)
-    messages.success(request, "Your password is changed.")
+    messages.success(
+        request, "Your password is changed. Everywhere else, you will log in again with it."
+    )
     return redirect("web:settings")
 
 
