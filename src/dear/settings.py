@@ -128,6 +128,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dear.web.middleware.limit_bodies",
     "dear.web.middleware.reader_clock",
     "dear.web.middleware.refuse_nul",
     "dear.web.middleware.private_pages",
@@ -225,6 +226,14 @@ WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 # A 100,000-character letter is at most 600 kB as JSON with escapes, and 1.2 MB as a
 # form of four-byte characters, each %-encoded; bigger is refused (413).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
+# No body may be larger, checked before it is read (dear.web.middleware.limit_bodies) ...
+REQUEST_BODY_LIMIT = DATA_UPLOAD_MAX_MEMORY_SIZE
+# ... but an archive, uploaded by someone signed in to one of these paths.
+IMPORT_PATHS = ("/archive/import", "/api/v1/import")
+IMPORT_UPLOAD_LIMIT = 64 * 1024 * 1024
+# Uploads are kept in memory, within those limits: nothing is written to disk.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_UPLOAD_LIMIT
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -12,11 +12,9 @@ from dear.api.auth import person_of
 from dear.api.schemas import AUTHED, LetterOut, Secret, Text, answers
 from dear.archive import export, importer, search
 from dear.archive.services import delete_account
-from dear.lib.errors import Invalid, TooLarge
+from dear.lib.errors import Invalid
 
 router = Router(tags=["archive"])
-
-MAX_UPLOAD_BYTES = 256 * 1024 * 1024
 
 
 class SearchQuery(Schema):
@@ -83,8 +81,6 @@ def export_letters(request: HttpRequest):
 def import_letters(request: HttpRequest, archive: File[UploadedFile]):
     """Restore an exported zip (multipart field `archive`) as my archive: a home of its own
     for each home in it, the people in it as former members."""
-    if archive.size is not None and archive.size > MAX_UPLOAD_BYTES:
-        raise TooLarge(f"An archive holds at most {MAX_UPLOAD_BYTES // 1024 // 1024} MB.")
     if not archive.size:
         raise Invalid("The archive file is empty.")
     counts = importer.import_archive(person_of(request), archive)

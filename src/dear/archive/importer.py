@@ -27,8 +27,13 @@ from dear.letters.models import Delivery, Letter, Revision, State
 from dear.lib.errors import Invalid, TooLarge
 from dear.lib.ids import uuid7
 
-MAX_JSON_BYTES = 512 * 1024 * 1024
-MAX_LETTERS = 500_000
+# archive.json is read whole and parsed in memory, which takes several times its size:
+# 64 MB holds some 50,000 letters. It is refused by the size its zip claims, and read no
+# further than that claim, so a small zip cannot inflate to more.
+MAX_JSON_BYTES = 64 * 1024 * 1024
+MAX_LETTERS = 100_000
+INFLATED = "This zip unpacks to more than it says it holds: it was not made by Dear."
+TOO_LARGE = "This archive is too large to import here: archive.json may hold at most 64 MB."
 LINE = 200
 
 
@@ -132,15 +137,15 @@ def read(stream: IO[bytes]) -> ArchiveIn:
                     "This zip holds no archive.json: it is not an export from Dear."
                 ) from None
             if info.file_size > MAX_JSON_BYTES:
-                raise TooLarge("This archive is too large to import here.")
+                raise TooLarge(TOO_LARGE)
             with archive.open(info) as handle:
-                raw = handle.read(MAX_JSON_BYTES + 1)
+                raw = handle.read(info.file_size + 1)
     except (zipfile.BadZipFile, EOFError):
         raise Invalid("That file is not a zip. Choose the .zip file Dear exported.") from None
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError):
         raise Invalid("This zip cannot be read (it is encrypted or uses a rare format).") from None
-    if len(raw) > MAX_JSON_BYTES:
-        raise TooLarge("This archive is too large to import here.")
+    if len(raw) > info.file_size:
+        raise Invalid(INFLATED)
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

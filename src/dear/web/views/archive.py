@@ -11,11 +11,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dear.archive import export, importer, search
 from dear.archive.services import delete_account, farewell
-from dear.lib.errors import Invalid, TooLarge
+from dear.lib.errors import Invalid
 from dear.web.errors import friendly
 from dear.web.views.common import letter_link, person_of, rows
-
-MAX_UPLOAD_BYTES = 256 * 1024 * 1024
 
 
 @login_required
@@ -68,8 +66,6 @@ def import_archive(request: HttpRequest) -> HttpResponse:
     upload = request.FILES.get("archive")
     if upload is None or not upload.size:
         raise Invalid("Choose the .zip file Dear exported.")
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise TooLarge(f"An archive holds at most {MAX_UPLOAD_BYTES // 1024 // 1024} MB.")
     counts = importer.import_archive(person_of(request), upload)
     letters = counts["letters"]
     messages.success(
