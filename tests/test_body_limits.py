@@ -86,3 +86,10 @@ def test_an_archive_upload_waits_for_someone_signed_in_and_never_touches_the_dis
     assert signed_in.status_code == 422, signed_in.text
     assert "not a zip" in signed_in.json()["error"]["message"]
     assert list(scratch.iterdir()) == []
+
+
+def test_the_refusal_says_how_much_is_taken(served):
+    server, _ = served
+    answer = httpx.post(server.url("/api/v1/signup"), content=b"x" * 2_600_000)
+    assert answer.status_code == 413
+    assert "more than 2.5 MB" in answer.json()["error"]["message"]

@@ -230,7 +230,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
 REQUEST_BODY_LIMIT = DATA_UPLOAD_MAX_MEMORY_SIZE
 # ... but an archive, uploaded by someone signed in to one of these paths.
 IMPORT_PATHS = ("/archive/import", "/api/v1/import")
-IMPORT_UPLOAD_LIMIT = 64 * 1024 * 1024
+IMPORT_UPLOAD_LIMIT = 64_000_000
 # Uploads are kept in memory, within those limits: nothing is written to disk.
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_UPLOAD_LIMIT

@@ -30,7 +30,7 @@ from dear.lib.ids import uuid7
 # archive.json is read whole and parsed in memory, which takes several times its size:
 # 64 MB holds some 50,000 letters. It is refused by the size its zip claims, and read no
 # further than that claim, so a small zip cannot inflate to more.
-MAX_JSON_BYTES = 64 * 1024 * 1024
+MAX_JSON_BYTES = 64_000_000
 MAX_LETTERS = 100_000
 INFLATED = "This zip unpacks to more than it says it holds: it was not made by Dear."
 TOO_LARGE = "This archive is too large to import here: archive.json may hold at most 64 MB."

@@ -44,7 +44,7 @@ def _signed_in(request: HttpRequest) -> bool:
 
 
 def _in_words(size: int) -> str:
-    return f"{size // 1_000_000} MB" if size >= 1_000_000 else f"{size // 1000} kB"
+    return f"{size / 1_000_000:g} MB" if size >= 1_000_000 else f"{size / 1000:g} kB"
 
 
 def limit_bodies(get_response):
