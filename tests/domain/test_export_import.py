@@ -217,6 +217,7 @@ def _valid(people) -> dict:
         (lambda d: d.update(format="other"), "not an archive exported from Dear"),
         (lambda d: d.update(version=99), "version 99"),
         (lambda d: d["letters"][0].update(state="lost"), "letters.0.state"),
+        (lambda d: d["letters"][0].update(revision=1e20), "letters.0.revision"),
         (lambda d: d["letters"][0].update(body="x" * 100_001), "at most 100,000"),
         (lambda d: d["letters"][0].update(salutation="x" * 201), "letters.0.salutation"),
         (lambda d: d["letters"][0].update(written_at="2024-01-01T10:00:00"), "time zone"),

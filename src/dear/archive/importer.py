@@ -32,6 +32,8 @@ from dear.lib.ids import uuid7
 # further than that claim, so a small zip cannot inflate to more.
 MAX_JSON_BYTES = 64_000_000
 MAX_LETTERS = 100_000
+# The largest number every database's integer column holds.
+MAX_REVISION = 2**31 - 1
 INFLATED = "This zip unpacks to more than it says it holds: it was not made by Dear."
 TOO_LARGE = "This archive is too large to import here: archive.json may hold at most 64 MB."
 LINE = 200
@@ -83,7 +85,7 @@ class DeliveryIn(_Strict):
 
 
 class RevisionIn(_Strict):
-    number: int = Field(ge=1)
+    number: int = Field(ge=1, le=MAX_REVISION)
     salutation: Line = ""
     body: Body = ""
     closing: Line = ""
@@ -103,7 +105,7 @@ class LetterIn(_Strict):
     state: Literal["draft", "kept", "sent", "sealed", "discarded"]
     state_before_discard: Literal["", "draft", "kept"] = ""
     # null for a letter someone else wrote: how often they saved it was theirs alone.
-    revision: int | None = Field(1, ge=1)
+    revision: int | None = Field(1, ge=1, le=MAX_REVISION)
     written_at: Required
     updated_at: When = None
     sent_at: When = None
