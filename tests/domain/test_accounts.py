@@ -2,8 +2,9 @@ import pytest
 
 from dear.accounts import services
 from dear.accounts.models import ApiToken, Person
+from dear.homes import services as homes
 from dear.lib.errors import Forbidden, Invalid, RateLimited, Unauthorized
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, make_person
 
 
 def test_the_very_first_person_may_sign_up_without_an_invite(db):
@@ -115,3 +116,31 @@ def test_an_email_longer_than_the_column_is_refused(db):
             display_name="Jess",
             email="a" * 64 + "@" + "b" * 250 + ".org",
         )
+
+
+def test_a_name_cannot_take_a_housemates_name_in_any_case(jess, rory, home):
+    with pytest.raises(Invalid, match="Jess already goes by that name"):
+        services.update_profile(rory, display_name="  JESS ")
+    rory.refresh_from_db()
+    assert rory.display_name == "Rory"
+    # Someone in no home of Rory's may share a name with him.
+    stranger = make_person("rory2", "Sam")
+    assert services.update_profile(stranger, display_name="Rory").display_name == "Rory"
+
+
+def test_a_name_loses_the_characters_that_reorder_or_hide_text(jess):
+    spoofed = "Ror\u202ey\u2066 \u200bB\u2069"
+    assert services.update_profile(jess, display_name=spoofed).display_name == "Rory B"
+
+
+def test_joining_a_home_where_someone_has_your_name_asks_for_another(jess, home):
+    invite = homes.create_invite(jess, home.pk)
+    with pytest.raises(Invalid, match="Jess already goes by that name in"):
+        services.signup(
+            username="jess2", password=PASSWORD, display_name="jess", invite=invite.code
+        )
+    assert not Person.objects.filter(username="jess2").exists()
+    newcomer = services.signup(
+        username="jess2", password=PASSWORD, display_name="Jess M", invite=invite.code
+    )
+    assert newcomer.display_name == "Jess M"

@@ -27,8 +27,15 @@ TOO_MANY_PASSWORDS = "Too many wrong passwords."
 CLOCK_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 
 
+# Characters that reorder or hide the text around them: a name holding one can make
+# "Rory" display as another name, or two different names look alike.
+HIDDEN_CONTROLS = dict.fromkeys(
+    [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200B, 0x061C, 0xFEFF]
+)
+
+
 def _clean_display_name(display_name: str) -> str:
-    display_name = " ".join((display_name or "").split())
+    display_name = " ".join((display_name or "").translate(HIDDEN_CONTROLS).split())
     if not display_name:
         raise Invalid("Tell us the name you sign your letters with.")
     if len(display_name) > 80:
@@ -196,7 +203,15 @@ def change_password(person: Person, old_password: str, new_password: str) -> Non
 
 
 def update_profile(person: Person, *, display_name: str) -> Person:
-    person.display_name = _clean_display_name(display_name)
+    """A new name to sign with; never the name of someone in one of their homes, who
+    would then be impossible to tell apart in a letter's "From"."""
+    from dear.homes.access import housemates_named
+
+    name = _clean_display_name(display_name)
+    taken = housemates_named(person, name)
+    if taken:
+        raise Invalid(f"{taken} already goes by that name in your home. Choose another one.")
+    person.display_name = name
     person.save(update_fields=["display_name"])
     return person
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from dear.homes.models import Home, Membership, Place
 from dear.lib.errors import NotFound
+from dear.lib.words import same_name
 
 
 def home_for_member(person, home_id) -> Home:
@@ -55,6 +56,18 @@ def housemates_of(person):
     homes = Membership.objects.current().filter(person=person).values("home_id")
     people = Membership.objects.current().filter(home_id__in=homes).values("person_id")
     return Person.objects.filter(pk__in=people).exclude(pk=person.pk).order_by("display_name", "id")
+
+
+def named(people, name: str) -> str:
+    """The name of whoever among ``people`` goes by ``name`` (case and spacing aside)."""
+    for taken in people.values_list("display_name", flat=True):
+        if same_name(taken, name):
+            return taken
+    return ""
+
+
+def housemates_named(person, name: str) -> str:
+    return named(housemates_of(person), name)
 
 
 def housemate(person, other_id):

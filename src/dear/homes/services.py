@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from dear.homes.access import home_for_member, is_member, place_for_member
+from dear.homes.access import home_for_member, is_member, members_of, named, place_for_member
 from dear.homes.models import Home, Invite, Kind, Membership, Place, label_token
 from dear.letters.services import leaving
 from dear.lib.errors import Gone, Invalid, NotFound
@@ -66,6 +66,12 @@ def accept_invite(person, code: str) -> Home:
         invite = usable_invite(code)
         if is_member(person, invite.home):
             return invite.home  # already in: leave the invite for whoever it was meant for
+        taken = named(members_of(invite.home), person.display_name)
+        if taken:
+            raise Invalid(
+                f"{taken} already goes by that name in {invite.home.name}. "
+                "Choose another name to sign your letters with."
+            )
         # Claim the invite first: of two people racing for one link, only one gets in.
         claimed = Invite.objects.filter(pk=invite.pk, used_at__isnull=True).update(
             used_at=timezone.now(), used_by=person

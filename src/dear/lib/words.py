@@ -30,3 +30,8 @@ def together(names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def same_name(one: str, other: str) -> bool:
+    """Whether two names would read as the same person's: case and spacing aside."""
+    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
