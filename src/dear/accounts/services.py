@@ -11,7 +11,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from dear.accounts import guard
@@ -96,6 +96,19 @@ def create_person(*, username: str, password: str, display_name: str, email: str
     return person
 
 
+# Any number PostgreSQL's advisory locks take; this one is Dear's "nobody yet" check.
+FIRST_SIGNUP_LOCK = 0x4465617201
+
+
+def _one_signup_at_a_time() -> None:
+    """Signups without an invite wait for each other until their transactions end, so
+    two people on an empty Dear cannot both see nobody and both become the first.
+    SQLite's writers already queue (its transactions take the write lock at BEGIN)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FIRST_SIGNUP_LOCK])
+
+
 def signup(
     *, username: str, password: str, display_name: str, email: str = "", invite: str = ""
 ) -> Person:
@@ -113,6 +126,7 @@ def signup(
             )
             homes.accept_invite(person, found.code)
             return person
+        _one_signup_at_a_time()
         if not signup_allowed_without_invite():
             raise Forbidden("Signing up here needs an invite from someone in a home.")
         return create_person(
