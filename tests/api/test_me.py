@@ -20,6 +20,7 @@ def test_me_names_me_and_my_homes(jess, home):
             {"id": str(home.pk), "name": "The flat"},
             {"id": str(second.pk), "name": "The cabin"},
         ],
+        "receipts": True,
         "time_zone": "",
         "quiet_from": "22:00",
         "quiet_until": "07:00",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Router
 from ninja.responses import Status
@@ -14,9 +17,11 @@ from dear.api.schemas import (
     WITH_BODY,
     MeOut,
     MePatch,
+    PasswordIn,
     SignupIn,
     SignupOut,
     TokenIn,
+    TokenInfo,
     TokenOut,
     answers,
 )
@@ -66,6 +71,7 @@ def _me(someone) -> dict:
     return {
         **present.person(someone),
         "homes": [{"id": pk, "name": name} for pk, name in seen.names_of(someone)],
+        "receipts": someone.receipts,
         **present.clock(someone),
     }
 
@@ -77,12 +83,52 @@ def me(request: HttpRequest):
 
 @router.patch("/me", response=answers({200: MeOut}, *AUTHED, *WITH_BODY))
 def change_me(request: HttpRequest, payload: MePatch):
-    """My time zone and quiet hours: what is left out stays as it was. An unknown zone or
-    a time not written "HH:MM" answers 422 and changes nothing."""
-    someone = accounts.set_time(
-        person_of(request),
-        time_zone=payload.time_zone,
-        quiet_from=payload.quiet_from,
-        quiet_until=payload.quiet_until,
-    )
+    """My name, read receipts, time zone and quiet hours: what is left out stays as it
+    was. Anything refused (a housemate's name, an unknown zone, a time not written
+    "HH:MM") answers 422 and changes nothing."""
+    someone = person_of(request)
+    with transaction.atomic():
+        if payload.display_name is not None:
+            someone = accounts.update_profile(someone, display_name=payload.display_name)
+        if payload.receipts is not None:
+            someone = accounts.set_receipts(someone, payload.receipts)
+        someone = accounts.set_time(
+            someone,
+            time_zone=payload.time_zone,
+            quiet_from=payload.quiet_from,
+            quiet_until=payload.quiet_until,
+        )
     return _me(someone)
+
+
+@router.post("/me/password", response=answers({200: TokenOut}, *AUTHED, 429, *WITH_BODY))
+def change_my_password(request: HttpRequest, payload: PasswordIn):
+    """A new password ends every session and every API token, this one too; the answer
+    carries a new token, named as this one was, to go on with."""
+    someone = person_of(request)
+    name = token_of(request).name
+    accounts.change_password(someone, payload.current_password, payload.new_password)
+    return {"token": accounts.issue_token(someone, name)}
+
+
+@router.get("/tokens", response=answers({200: list[TokenInfo]}, *AUTHED))
+def list_tokens(request: HttpRequest):
+    """My API tokens, the newest first (never their values, which are not kept)."""
+    current = token_of(request).pk
+    return [
+        {
+            "id": token.pk,
+            "name": token.name,
+            "created_at": token.created_at,
+            "last_used_at": token.last_used_at,
+            "current": token.pk == current,
+        }
+        for token in accounts.tokens_of(person_of(request))
+    ]
+
+
+@router.delete("/tokens/{uuid:token_id}", response=answers({204: None}, *AUTHED, 404))
+def revoke_token(request: HttpRequest, token_id: UUID):
+    """Revoke one of my tokens; another person's, or none, is 404."""
+    accounts.revoke_token_of(person_of(request), token_id)
+    return Status(204, None)

@@ -76,12 +76,19 @@ class HomeRef(Schema):
 
 class MeOut(PersonOut):
     homes: list[HomeRef]
+    receipts: bool = Field(
+        description="Read receipts, both ways: off, I see none of others' and show none of mine."
+    )
     time_zone: str = Field(description='An IANA name, "" while not known (UTC meanwhile).')
     quiet_from: str = Field(description='"HH:MM": emails about letters wait from then…')
     quiet_until: str = Field(description="…until then, on my clock.")
 
 
 class MePatch(Schema):
+    display_name: Text | None = Field(
+        None, description="The name I sign with: 1–80 characters, no housemate's name."
+    )
+    receipts: bool | None = None
     time_zone: Text | None = Field(None, description='An IANA name such as "Europe/Lisbon".')
     quiet_from: Text | None = Field(None, description='"HH:MM"; equal to quiet_until: none.')
     quiet_until: Text | None = Field(None, description='"HH:MM".')
@@ -108,6 +115,19 @@ class TokenIn(Schema):
 
 class TokenOut(Schema):
     token: str
+
+
+class TokenInfo(Schema):
+    id: UUID
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+    current: bool = Field(description="The token this request came with.")
+
+
+class PasswordIn(Schema):
+    current_password: Secret
+    new_password: Secret
 
 
 class HomeIn(Schema):
