@@ -31,8 +31,8 @@ def test_each_label_on_the_sheet_decodes_to_its_places_url(home, jess, counter, 
     assert html.index("The book he is reading") < html.index("The counter")
 
 
-def test_the_place_page_shows_the_same_label(counter, jess, client_of):
-    html = client_of(jess).get(f"/places/{counter.pk}").content.decode()
+def test_the_manage_page_shows_the_same_label(counter, jess, client_of):
+    html = client_of(jess).get(f"/places/{counter.pk}/manage").content.decode()
     svg = re.search(r"<svg .*?</svg>", html, re.S).group(0)
     assert decoded(svg) == [f"http://testserver/p/{counter.label}"]
 

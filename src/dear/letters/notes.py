@@ -86,6 +86,25 @@ def find_notes(person, place: Place, now=None) -> Opened:
     return Opened(place=place, notes=notes, found_now=found_now)
 
 
+def left_here(writer, place: Place, now=None) -> list[seen.SeenLetter]:
+    """The notes ``writer`` left at ``place``, newest first, as the writer sees them:
+    receipts decide whether a page may say "not found yet" (``SeenLetter.may_move``) or
+    who found one. Those every recipient is seen to have found are history, not waiting."""
+    now = now or timezone.now()
+    mine = seen.letters(
+        writer,
+        seen.rows_of(
+            Letter.objects.filter(writer=writer, place=place, state=State.SENT).order_by(
+                "-sent_at", "-pk"
+            )[:NOTES_SHOWN]
+        ),
+        now=now,
+    )
+    return [
+        note for note in mine if not note.deliveries or not all(r.found_at for r in note.deliveries)
+    ]
+
+
 def _sent_note(writer, letter_id, doing: str) -> Letter:
     """The writer's note, its row and its deliveries locked: a note being found at this
     moment is either found before the check or after the move, never in between."""

@@ -25,6 +25,12 @@ def person_of(request: HttpRequest):
     return request.user  # type: ignore[return-value]
 
 
+def public_url(request: HttpRequest, path: str) -> str:
+    """The absolute address a QR code or a link to share carries (labels, invites): the one
+    place that decides which host a phone elsewhere in the home will reach."""
+    return request.build_absolute_uri(path)
+
+
 def letter_link(letter: SeenLetter, person) -> str:
     """Where a letter opens for ``person``: its writer edits what is still unsent."""
     if letter.mine and letter.is_unsent:

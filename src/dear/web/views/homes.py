@@ -19,7 +19,7 @@ from dear.homes.access import home_for_member, is_member, members_of
 from dear.letters import boxes, notes, seen
 from dear.notify import reminders
 from dear.web.errors import friendly
-from dear.web.views.common import person_of, rows
+from dear.web.views.common import person_of, public_url, rows
 
 WAITING_SHOWN = 10
 STRANDED_SHOWN = 20
@@ -76,7 +76,7 @@ def qr_svg(text: str) -> str:
 @friendly
 def create_invite(request: HttpRequest, home_id) -> HttpResponse:
     invite = homes.create_invite(person_of(request), home_id)
-    url = request.build_absolute_uri(reverse("web:invite", args=[invite.code]))
+    url = public_url(request, reverse("web:invite", args=[invite.code]))
     context = {"invite": invite, "home": invite.home, "url": url, "qr": qr_svg(url)}
     return render(request, "web/invite_made.html", context)
 
