@@ -88,6 +88,7 @@ def test_a_place_with_nothing_for_you_says_so_and_offers_to_leave_a_note(
 ):
     html = client_of(sam).get(f"/places/{counter.pk}").content.decode()
     assert "Nothing new waits here for you." in html
+    # Two housemates: the writing page asks whom.
     assert f'href="/write?home={home.pk}&amp;choose=place&amp;place={counter.pk}"' in html
     assert ">Leave a note here</a>" in html
 

@@ -122,6 +122,19 @@ def test_nobody_else_learns_of_a_note_from_the_place_page(counter, jess, rory, s
     assert Delivery.objects.get().found_at is None  # the manage page finds nothing
 
 
+def test_with_one_housemate_leaving_a_note_here_is_already_to_them(jess, rory, client_of):
+    home = homes.create_home(jess, "The cabin")
+    homes.accept_invite(rory, homes.create_invite(jess, home.pk).code)
+    shed = homes.create_place(jess, home.pk, "The shed")
+
+    html = client_of(jess).get(f"/places/{shed.pk}").content.decode()
+
+    assert (
+        f'href="/write?home={home.pk}&amp;choose=place&amp;place={shed.pk}&amp;to={rory.pk}"'
+        in html
+    )
+
+
 def test_the_manage_page_holds_the_label_the_name_and_archiving(counter, jess, client_of):
     html = client_of(jess).get(f"/places/{counter.pk}/manage").content.decode()
 

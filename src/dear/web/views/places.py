@@ -49,10 +49,14 @@ def label_svg(url: str, name: str) -> str:
     return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))  # our own SVG, from segno
 
 
-def write_here(place) -> str:
-    """The writing page with this place already chosen for the note."""
-    query = urlencode({"home": place.home, "choose": "place", "place": place.id})
-    return f"{reverse('web:write')}?{query}"
+def write_here(viewer, place) -> str:
+    """The writing page with this place already chosen for the note; with one housemate,
+    already to them (with several, the page asks whom)."""
+    [home] = homes_seen.homes_of(viewer, home_ids=[place.home], places=False)
+    query = {"home": place.home, "choose": "place", "place": place.id}
+    if len(home.housemates) == 1:
+        query["to"] = home.housemates[0].id
+    return f"{reverse('web:write')}?{urlencode(query)}"
 
 
 @login_required
@@ -72,7 +76,7 @@ def place(request: HttpRequest, place_id) -> HttpResponse:
         "found": [letters.mark_read(me, letter_id) for letter_id in unread],
         "found_before": rows([note for note in opened.notes if note.id not in unread], me),
         "left_here": notes.left_here(me, here),
-        "write_here": write_here(seen_here),
+        "write_here": write_here(me, seen_here),
     }
     return render(request, "web/place.html", context)
 
