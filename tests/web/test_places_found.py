@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from dear.accounts.services import set_receipts
 from dear.homes import services as homes
@@ -213,3 +215,28 @@ def test_a_found_note_names_its_place_with_its_preposition(home, jess, rory, cli
 )
 def test_a_place_is_named_with_its_preposition(name, kind, at):
     assert place_at(name, kind) == at
+
+
+def _queries(client, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+def test_the_place_page_takes_the_same_queries_however_many_notes(counter, jess, rory, client_of):
+    """Opened again, with notes found before and her own waiting: no query per note. (The
+    opening that finds notes refreshes each one's search entry, once.)"""
+
+    def leave(how_many: int) -> None:
+        for _ in range(how_many):
+            _note(jess, rory, counter)  # waiting for Rory, and on Jess's page
+            _note(rory, jess, counter)  # found by Jess, then found before
+
+    path = f"/places/{counter.pk}"
+    client = client_of(jess)
+    leave(2)
+    client.get(path)
+    few = _queries(client, path)
+    leave(8)
+    client.get(path)
+    assert _queries(client, path) == few

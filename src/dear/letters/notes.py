@@ -7,7 +7,7 @@ Like ``services.py``, this module changes letters, and the rules of notes live h
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -84,6 +84,19 @@ def find_notes(person, place: Place, now=None) -> Opened:
             now=now,
         )
     return Opened(place=place, notes=notes, found_now=found_now)
+
+
+def read_where_found(person, opened: Opened, now=None) -> list[seen.SeenLetter]:
+    """The notes of ``opened`` that ``person`` has not read yet, now read: the place shows
+    them whole, as letters, so finding them there is reading them. One update."""
+    unread = [note for note in opened.notes if note.read_at is None]
+    if not unread:
+        return []
+    now = now or timezone.now()
+    Delivery.objects.filter(
+        letter_id__in=[note.id for note in unread], recipient=person, read_at__isnull=True
+    ).update(read_at=now)
+    return [replace(note, read_at=now) for note in unread]
 
 
 def left_here(writer, place: Place, now=None) -> list[seen.SeenLetter]:

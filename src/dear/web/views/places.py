@@ -68,13 +68,14 @@ def place(request: HttpRequest, place_id) -> HttpResponse:
     me = person_of(request)
     here = place_for_member(me, place_id)
     opened = notes.find_notes(me, here)
-    unread = [note.id for note in opened.notes if note.read_at is None]
+    found = notes.read_where_found(me, opened)
+    shown = {note.id for note in found}
     seen_here = homes_seen.place(me, here.pk)
     context = {
         "place": seen_here,
         "home_name": here.home.name,
-        "found": [letters.mark_read(me, letter_id) for letter_id in unread],
-        "found_before": rows([note for note in opened.notes if note.id not in unread], me),
+        "found": found,
+        "found_before": rows([note for note in opened.notes if note.id not in shown], me),
         "left_here": notes.left_here(me, here),
         "write_here": write_here(me, seen_here),
     }
