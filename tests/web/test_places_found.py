@@ -240,3 +240,16 @@ def test_the_place_page_takes_the_same_queries_however_many_notes(counter, jess,
     leave(8)
     client.get(path)
     assert _queries(client, path) == few
+
+
+def test_at_an_archived_place_the_writer_is_told_her_note_cannot_be_found(
+    counter, jess, rory, client_of
+):
+    _note(jess, rory, counter)
+    homes.archive_place(jess, counter.pk)
+
+    html = client_of(jess).get(f"/places/{counter.pk}").content.decode()
+
+    assert "This place was archived" in html
+    assert "Nobody can find it here now: open it to move it or take it back." in html
+    assert "Leave a note here" not in html
