@@ -131,6 +131,7 @@ def test_the_place_shows_the_writers_note_and_keeps_its_label_a_tap_away(
     jess.goto(server.url("/"))
     jess.get_by_role("link", name=re.compile("the counter")).click()
     leave = jess.get_by_role("link", name="Leave a note here")
+    expect(leave).to_be_in_viewport()
     href = leave.get_attribute("href")
     assert "choose=place" in href and "place=" + flat.pages["place"].rsplit("/", 1)[1] in href
 
@@ -167,6 +168,9 @@ def test_the_place_shows_the_writers_note_and_keeps_its_label_a_tap_away(
     expect(rory.get_by_role("heading", name="Found by the counter")).to_be_visible()
     expect(rory.locator(".paper")).to_contain_text("Look in the book.")
     rory.screenshot(path=str(artifacts / "place-found-360.png"), full_page=True)
+    rory.emulate_media(color_scheme="dark")
+    rory.screenshot(path=str(artifacts / "place-found-360-dark.png"), full_page=True)
+    rory.emulate_media(color_scheme="light")
 
     # Once found, it no longer waits on Jess's page.
     jess.reload()
