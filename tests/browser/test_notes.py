@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import story
+from tests.browser.test_pages import _axe_violations
 from tests.helpers import PASSWORD
 from tests.qr import decoded
 
@@ -164,12 +165,18 @@ def test_the_place_shows_the_writers_note_and_keeps_its_label_a_tap_away(
     jess.screenshot(path=str(artifacts / "place-writer-1280.png"), full_page=True)
 
     # Rory scans the counter's label: the note, as a letter, with no tap after the scan.
+    # (In a context that lets axe in: the page's CSP rightly refuses injected scripts.)
+    phone = chromium.new_context(viewport=story.PHONE, bypass_csp=True)
+    phone.add_cookies(rory.context.cookies())
+    rory = phone.new_page()
     rory.goto(label_url)
     expect(rory.get_by_role("heading", name="Found by the counter")).to_be_visible()
     expect(rory.locator(".paper")).to_contain_text("Look in the book.")
     rory.screenshot(path=str(artifacts / "place-found-360.png"), full_page=True)
+    assert _axe_violations(rory, inject=True) == []
     rory.emulate_media(color_scheme="dark")
     rory.screenshot(path=str(artifacts / "place-found-360-dark.png"), full_page=True)
+    assert _axe_violations(rory, inject=False) == []
     rory.emulate_media(color_scheme="light")
 
     # Once found, it no longer waits on Jess's page.
