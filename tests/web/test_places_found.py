@@ -5,10 +5,12 @@ wait one tap away on the place's manage page; a place is named with its preposit
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from dear.accounts.services import set_receipts
 from dear.homes import services as homes
@@ -253,3 +255,18 @@ def test_at_an_archived_place_the_writer_is_told_her_note_cannot_be_found(
     assert "This place was archived" in html
     assert "Nobody can find it here now: open it to move it or take it back." in html
     assert "Leave a note here" not in html
+
+
+def test_a_note_left_for_later_says_from_when_it_waits(counter, jess, rory, client_of):
+    later = timezone.now() + timedelta(days=2)
+    _note(jess, rory, counter, deliver_at=later)
+
+    html = client_of(jess).get(f"/places/{counter.pk}").content.decode()
+
+    assert "Your note for Rory</a>" in html
+    assert "waits here from <time" in html and "— hidden, not found yet." in html
+    # Not there yet for Rory: opening the place finds nothing.
+    assert (
+        "Nothing new waits here for you."
+        in client_of(rory).get(f"/places/{counter.pk}").content.decode()
+    )
