@@ -1,6 +1,6 @@
-"""Places: the home drawn as its places, one place opened (finding the notes left there
-for you), its label and the printable sheet of labels; leaving, moving and taking back a
-note."""
+"""Places: one place opened (the notes found there, shown as letters, and the writer's own
+notes waiting there), managing it one tap away (its label, name and archiving), the
+printable sheet of labels; leaving, moving and taking back a note."""
 
 from __future__ import annotations
 
