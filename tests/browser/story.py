@@ -109,6 +109,7 @@ def set_up(server, chromium) -> Home:
         "write": edit.removeprefix(base),
         "letter": letter.removeprefix(base),
         "place": place.removeprefix(base),
+        "place-manage": place.removeprefix(base) + "/manage",
         "draft": draft.removeprefix(base),
         "revisions": draft.removeprefix(base) + "/revisions",
         "start-letter": f"/write?to={rory_id}&home={home_id}",

@@ -1,6 +1,8 @@
 """A note left by the counter, in a real browser: Jess leaves a hidden note for Rory at
 "the counter"; Rory's inbox is empty; Rory scans the counter's label (on a phone not yet
-logged in), logs in, and the note is there; Jess's letter page shows it was found."""
+logged in), logs in, and the note is there, set as a letter; Jess's letter page shows it
+was found and read. And the place itself: Jess sees her note waiting there, leaves a
+note from the place, and manages its label one tap away."""
 
 import re
 
@@ -8,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import story
+from tests.browser.test_pages import _axe_violations
 from tests.helpers import PASSWORD
 from tests.qr import decoded
 
@@ -85,17 +88,19 @@ def test_a_hidden_note_at_the_counter_is_found_by_scanning_its_label(
     phone.get_by_label("Username").fill("rory")
     phone.get_by_label("Password").fill(PASSWORD)
     phone.get_by_role("button", name="Log in").click()
-    expect(phone.get_by_role("heading", name="the counter")).to_be_visible()
-    expect(phone.get_by_role("heading", name="Left here for you")).to_be_visible()
+    # Straight to the note, set as a letter: no tap after the scan.
+    expect(phone.get_by_role("heading", name="Found by the counter")).to_be_visible()
+    expect(
+        phone.locator(".paper").get_by_text("I left this under yesterday's cup.")
+    ).to_be_visible()
+    expect(phone.get_by_text("Replace the label")).to_have_count(0)
+    expect(phone.locator("svg.qr")).to_have_count(0)
     phone.screenshot(path=str(artifacts / "place-found.png"), full_page=True)
 
-    # Jess's page shows that it was found, not yet read.
+    # Shown whole, so found and read: Jess's page says both.
     jess.goto(letter_url)
     expect(jess.get_by_text(re.compile(r"^\s*Found "))).to_be_visible()
-    expect(jess.get_by_text("not read yet")).to_be_visible()
-
-    phone.get_by_role("link", name=re.compile("From Jess")).click()
-    expect(phone.get_by_text("I left this under yesterday's cup.")).to_be_visible()
+    expect(jess.get_by_text(re.compile(r"^\s*Read "))).to_be_visible()
 
     # Now it is in his inbox like any letter.
     rory.goto(server.url("/inbox"))
@@ -109,3 +114,85 @@ def test_a_hidden_note_at_the_counter_is_found_by_scanning_its_label(
     jess.screenshot(path=str(artifacts / "note-writer.png"), full_page=True)
 
     assert page_errors == []
+
+
+def test_the_place_shows_the_writers_note_and_keeps_its_label_a_tap_away(
+    dear_server_factory, chromium, artifacts
+):
+    server = dear_server_factory(send_undo_seconds=0)
+    flat = story.set_up(server, chromium)
+    jess, rory = flat.jess, flat.rory
+
+    # Empty, the counter says so and offers the next step.
+    jess.goto(server.url(flat.pages["place"]))
+    expect(jess.get_by_text("Nothing new waits here for you.")).to_be_visible()
+    jess.screenshot(path=str(artifacts / "place-empty-360.png"), full_page=True)
+
+    # From Home, leaving a note at the counter is two taps: the counter, then the link.
+    jess.goto(server.url("/"))
+    jess.get_by_role("link", name=re.compile("the counter")).click()
+    leave = jess.get_by_role("link", name="Leave a note here")
+    expect(leave).to_be_in_viewport()
+    href = leave.get_attribute("href")
+    assert "choose=place" in href and "place=" + flat.pages["place"].rsplit("/", 1)[1] in href
+
+    # Jess leaves a hinted note there for Rory.
+    jess.goto(server.url("/"))
+    jess.get_by_role("button", name="Write to Rory").click()
+    jess.get_by_label("Letter", exact=True).fill("Look in the book. Then look at me.")
+    jess.get_by_label("Leave it at…").select_option(label="the counter")
+    jess.get_by_role("radio", name=re.compile("^Hint")).check()
+    jess.get_by_role("button", name="Leave it there").click()
+    expect(jess.get_by_text("Left by the counter for Rory.")).to_be_visible()
+
+    # Her own place page shows her note waiting, never "nothing waits".
+    jess.goto(server.url(flat.pages["place"]))
+    expect(jess.get_by_role("link", name="Your note for Rory")).to_be_visible()
+    expect(jess.get_by_text("hinted, not found yet")).to_be_visible()
+    expect(jess.get_by_text("Nothing new waits here for you.")).to_have_count(0)
+    jess.screenshot(path=str(artifacts / "place-writer-360.png"), full_page=True)
+
+    # Managing the place is one tap away: its label, its name, archiving.
+    jess.get_by_role("link", name="Manage this place").click()
+    expect(jess.get_by_role("heading", name="Manage the counter")).to_be_visible()
+    expect(jess.locator("svg.qr")).to_be_visible()
+    expect(jess.get_by_role("button", name="Replace the label")).to_be_visible()
+    [label_url] = decoded(jess.locator("svg.qr").evaluate("node => node.outerHTML"))
+    jess.screenshot(path=str(artifacts / "place-manage-360.png"), full_page=True)
+    jess.set_viewport_size({"width": 1280, "height": 800})
+    jess.screenshot(path=str(artifacts / "place-manage-1280.png"), full_page=True)
+    jess.goto(server.url(flat.pages["place"]))
+    jess.screenshot(path=str(artifacts / "place-writer-1280.png"), full_page=True)
+
+    # Rory scans the counter's label: the note, as a letter, with no tap after the scan.
+    # (In a context that lets axe in: the page's CSP rightly refuses injected scripts.)
+    phone = chromium.new_context(viewport=story.PHONE, bypass_csp=True)
+    phone.add_cookies(rory.context.cookies())
+    rory = phone.new_page()
+    rory.goto(label_url)
+    expect(rory.get_by_role("heading", name="Found by the counter")).to_be_visible()
+    expect(rory.locator(".paper")).to_contain_text("Look in the book.")
+    rory.screenshot(path=str(artifacts / "place-found-360.png"), full_page=True)
+    assert _axe_violations(rory, inject=True) == []
+    rory.emulate_media(color_scheme="dark")
+    rory.screenshot(path=str(artifacts / "place-found-360-dark.png"), full_page=True)
+    assert _axe_violations(rory, inject=False) == []
+    rory.emulate_media(color_scheme="light")
+
+    # Once found, it no longer waits on Jess's page.
+    jess.reload()
+    expect(jess.get_by_role("link", name="Your note for Rory")).to_have_count(0)
+
+    # A second note, found on a wide screen; the first is then among those found before.
+    jess.goto(server.url("/"))
+    jess.get_by_role("button", name="Write to Rory").click()
+    jess.get_by_label("Letter", exact=True).fill("And this one, for Sunday.")
+    jess.get_by_label("Leave it at…").select_option(label="the counter")
+    jess.get_by_role("button", name="Leave it there").click()
+    expect(jess.get_by_text("nothing tells Rory it is there")).to_be_visible()
+    rory.set_viewport_size({"width": 1280, "height": 800})
+    rory.goto(label_url)
+    expect(rory.get_by_role("heading", name="Found by the counter")).to_be_visible()
+    expect(rory.locator(".paper")).to_contain_text("And this one, for Sunday.")
+    expect(rory.get_by_role("heading", name="Found here before")).to_be_visible()
+    rory.screenshot(path=str(artifacts / "place-found-1280.png"), full_page=True)

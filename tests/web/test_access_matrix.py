@@ -88,6 +88,7 @@ PAGES = [
     ("get", "/invite/{invite}", None, _(200, 200, 200, 200, 200)),
     ("get", "/login", None, _(302, 302, 302, 302, 200)),
     ("get", "/places/{place}", None, _(200, 200, 200, 404)),
+    ("get", "/places/{place}/manage", None, _(200, 200, 200, 404)),
     ("get", "/p/{label}", None, _(302, 302, 302, 404)),
     ("get", "/p/no-such-label", None, _(404, 404, 404, 404)),
     ("get", "/homes/{home}/labels", None, _(200, 200, 200, 404)),

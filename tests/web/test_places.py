@@ -74,36 +74,49 @@ def test_opening_a_place_shows_and_finds_the_notes_left_for_you(
     first = client.get(f"/places/{counter.pk}").content.decode()
     again = client.get(f"/places/{counter.pk}").content.decode()
 
-    assert "Left here for you" in first and "Under the cup." in first
-    assert f'href="/letters/{note.pk}"' in first
-    assert "Found here before" in again and "Left here for you" not in again
-    assert Delivery.objects.get().found_at is not None
+    assert "<h1" in first and "Found by the counter</h1>" in first
+    assert 'class="paper"' in first and "Under the cup." in first
+    assert f'action="/letters/{note.pk}/reply"' in first
+    assert "Found here before" in again and "Found by the counter" not in again
+    assert f'href="/letters/{note.pk}"' in again
+    delivery = Delivery.objects.get()
+    assert delivery.found_at is not None and delivery.read_at is not None
 
 
-def test_a_place_with_nothing_for_you_says_so(counter, sam, client_of):
-    assert b"Nothing new waits here for you." in client_of(sam).get(f"/places/{counter.pk}").content
+def test_a_place_with_nothing_for_you_says_so_and_offers_to_leave_a_note(
+    home, counter, sam, client_of
+):
+    html = client_of(sam).get(f"/places/{counter.pk}").content.decode()
+    assert "Nothing new waits here for you." in html
+    # Two housemates: the writing page asks whom.
+    assert f'href="/write?home={home.pk}&amp;choose=place&amp;place={counter.pk}"' in html
+    assert ">Leave a note here</a>" in html
 
 
-def test_renaming_from_the_place_page(counter, sam, client_of):
+def test_renaming_from_the_manage_page(counter, sam, client_of):
     client = client_of(sam)
     response = client.post(f"/places/{counter.pk}/change", {"name": "The top", "kind": "spot"})
     assert response.status_code == 302
+    assert response["Location"] == f"/places/{counter.pk}/manage"
     counter.refresh_from_db()
     assert counter.name == "The top"
 
     bad = client.post(f"/places/{counter.pk}/change", {"name": "", "kind": "spot"})
     assert bad.status_code == 422
     assert b"Give the place a name" in bad.content
+    assert b"Manage The top" in bad.content
     counter.refresh_from_db()
     assert counter.name == "The top"
 
 
-def test_archiving_from_the_place_page(home, counter, jess, client_of):
+def test_archiving_from_the_manage_page(home, counter, jess, client_of):
     client = client_of(jess)
     client.post(f"/places/{counter.pk}/archive")
 
     page = client.get(f"/places/{counter.pk}").content.decode()
-    assert "This place was archived" in page and "Bring this place back" in page
+    assert "This place was archived" in page and "Leave a note here" not in page
+    manage = client.get(f"/places/{counter.pk}/manage").content.decode()
+    assert "This place was archived" in manage and "Bring this place back" in manage
     assert "The counter" not in client.get("/").content.decode().split("What waits for you")[1]
 
     client.post(f"/places/{counter.pk}/restore")

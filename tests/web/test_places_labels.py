@@ -49,8 +49,8 @@ def test_labels_printed_on_the_server_itself_decode_to_the_public_url_or_say_the
     ]
 
 
-def test_the_place_page_shows_the_same_label(counter, jess, client_of):
-    html = client_of(jess).get(f"/places/{counter.pk}").content.decode()
+def test_the_manage_page_shows_the_same_label(counter, jess, client_of):
+    html = client_of(jess).get(f"/places/{counter.pk}/manage").content.decode()
     svg = re.search(r"<svg .*?</svg>", html, re.S).group(0)
     assert decoded(svg) == [f"http://testserver/p/{counter.label}"]
 

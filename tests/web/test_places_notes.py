@@ -48,7 +48,7 @@ def test_leaving_a_note_from_the_writing_page(counter, draft, jess, client_of):
     assert (left.state, left.place, left.hint) == (State.SENT, counter, False)
     assert left.body == "Changed my mind, then wrote this."
     page = client_of(jess).get(f"/letters/{draft.pk}").content.decode()
-    assert "Left at <a" in page and "hidden" in page
+    assert f'Left <a href="/places/{counter.pk}">by the counter</a>, hidden.' in page
 
 
 def test_leaving_with_a_hint(counter, draft, jess, client_of):
@@ -80,11 +80,13 @@ def test_after_finding_it_the_note_joins_the_inbox_and_correspondence(
     client = client_of(rory)
     client.get(f"/p/{counter.label}", follow=True)
 
-    assert b"Under yesterday" in client.get("/").content  # unread, so it waits for you
+    # Read where it was found, so Home no longer lists it as waiting for him.
+    assert b"Under yesterday" not in client.get("/").content
     assert b"Under yesterday" in client.get("/inbox").content
     assert b"Under yesterday" in client.get(f"/with/{jess.pk}").content
     page = client.get(f"/letters/{note.pk}").content.decode()
-    assert "Under yesterday" in page and "Left for you at" in page
+    assert "Under yesterday" in page
+    assert f'Left for you <a href="/places/{counter.pk}">by the counter</a>.' in page
 
 
 def test_the_writer_sees_left_then_found_then_read(note, counter, jess, rory, client_of):
@@ -92,10 +94,19 @@ def test_the_writer_sees_left_then_found_then_read(note, counter, jess, rory, cl
     url = f"/letters/{note.pk}"
 
     assert "not found yet" in writer.get(url).content.decode()
-    reader.get(f"/places/{counter.pk}")
-    assert "Found " in writer.get(url).content.decode()
+    notes.find_notes(rory, counter)  # found through the API, say: not yet read
+    page = writer.get(url).content.decode()
+    assert "Found " in page and "Read " not in page
     reader.get(url)
     assert "Read " in writer.get(url).content.decode()
+
+
+def test_opening_the_place_shows_the_note_so_it_is_found_and_read(
+    note, counter, jess, rory, client_of
+):
+    client_of(rory).get(f"/places/{counter.pk}")
+    page = client_of(jess).get(f"/letters/{note.pk}").content.decode()
+    assert "Found " in page and "Read " in page
 
 
 def test_with_receipts_off_the_writer_is_told_they_will_not_see_them(

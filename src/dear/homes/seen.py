@@ -17,6 +17,37 @@ from dear.homes.models import Home, Kind, Membership, Place
 KINDS = Kind.choices
 KIND_WORDS = dict(KINDS)
 
+# How a sentence puts a note at a place: "by the counter", "in the book", "on the fridge".
+# A name that starts with its own preposition ("under the pillow") keeps it; else the
+# first word known below decides; else the kind: a spot is stood by, an object opened.
+PREPOSITIONS = ("next to", "by", "in", "inside", "on", "under", "behind", "beside", "at")
+_BY_WORD = {
+    "on": ("fridge", "table", "desk", "door", "shelf", "mirror", "wall", "windowsill", "bed"),
+    "under": ("pillow", "mat", "doormat", "cushion", "cup", "mug", "plant"),
+    "in": ("book", "pocket", "drawer", "bag", "box", "jar", "coat", "jacket", "shoe", "wallet"),
+}
+_PREPOSITION_OF = {word: prep for prep, words in _BY_WORD.items() for word in words}
+_DEFAULT_PREPOSITION = {Kind.SPOT: "by", Kind.OBJECT: "in"}
+_SMALL_FIRST_WORDS = {"the", "a", "an", "my", "our", "your", "his", "her", "their"}
+
+
+def place_at(name: str, kind: str) -> str:
+    """Where a note lies, said inside a sentence: "Left by the counter." """
+    words = name.split()
+    if not words:
+        return name
+    if words[0].lower() in _SMALL_FIRST_WORDS:
+        words[0] = words[0].lower()  # "The counter" reads "by the counter" mid-sentence
+    lowered = [word.lower().strip(".,;:!?'\"") for word in words]
+    for prep in PREPOSITIONS:
+        if lowered[: len(prep.split())] == prep.split():
+            return " ".join([prep, *words[len(prep.split()) :]])
+    prep = next(
+        (_PREPOSITION_OF[word] for word in lowered if word in _PREPOSITION_OF),
+        _DEFAULT_PREPOSITION.get(kind, "at"),
+    )
+    return f"{prep} {' '.join(words)}"
+
 
 @dataclass(frozen=True, slots=True)
 class Member:
@@ -46,6 +77,11 @@ class SeenPlace:
     @property
     def kind_words(self) -> str:
         return KIND_WORDS.get(self.kind, self.kind)
+
+    @property
+    def at(self) -> str:
+        """The place named inside a sentence: "by the counter", "in the book"."""
+        return place_at(self.name, self.kind)
 
 
 @dataclass(slots=True)

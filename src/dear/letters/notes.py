@@ -7,7 +7,7 @@ Like ``services.py``, this module changes letters, and the rules of notes live h
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -84,6 +84,38 @@ def find_notes(person, place: Place, now=None) -> Opened:
             now=now,
         )
     return Opened(place=place, notes=notes, found_now=found_now)
+
+
+def read_where_found(person, opened: Opened, now=None) -> list[seen.SeenLetter]:
+    """The notes of ``opened`` that ``person`` has not read yet, now read: the place shows
+    them whole, as letters, so finding them there is reading them. One update."""
+    unread = [note for note in opened.notes if note.read_at is None]
+    if not unread:
+        return []
+    now = now or timezone.now()
+    Delivery.objects.filter(
+        letter_id__in=[note.id for note in unread], recipient=person, read_at__isnull=True
+    ).update(read_at=now)
+    return [replace(note, read_at=now) for note in unread]
+
+
+def left_here(writer, place: Place, now=None) -> list[seen.SeenLetter]:
+    """The notes ``writer`` left at ``place``, newest first, as the writer sees them:
+    receipts decide whether a page may say "not found yet" (``SeenLetter.may_move``) or
+    who found one. Those every recipient is seen to have found are history, not waiting."""
+    now = now or timezone.now()
+    mine = seen.letters(
+        writer,
+        seen.rows_of(
+            Letter.objects.filter(writer=writer, place=place, state=State.SENT).order_by(
+                "-sent_at", "-pk"
+            )[:NOTES_SHOWN]
+        ),
+        now=now,
+    )
+    return [
+        note for note in mine if not note.deliveries or not all(r.found_at for r in note.deliveries)
+    ]
 
 
 def _sent_note(writer, letter_id, doing: str) -> Letter:

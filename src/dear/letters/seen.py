@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from django.utils import timezone
 
 from dear.homes.models import Home, Membership
+from dear.homes.seen import place_at
 from dear.letters import receipts, rules
 from dear.letters.models import UNSENT, Delivery, Letter, State
 from dear.letters.receipts import Receipt
@@ -44,6 +45,7 @@ FIELDS = (
     "opened_at",
     "place_id",
     "place__name",
+    "place__kind",
     "place__archived_at",
     "hint",
     "blind",
@@ -87,10 +89,16 @@ class Place:
     id: uuid.UUID
     name: str
     archived_at: datetime | None
+    kind: str = "spot"
 
     @property
     def pk(self) -> uuid.UUID:
         return self.id
+
+    @property
+    def at(self) -> str:
+        """The place named inside a sentence: "by the counter", "in the book"."""
+        return place_at(self.name, self.kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +251,7 @@ def _one(viewer, row: dict, deliveries: list[_Delivery], answerable: set, now) -
         # neither theirs nor to them would be a face deciding for itself.
         raise ValueError("a letter neither written by nor sent to its viewer")
     place = (
-        Place(row["place_id"], row["place__name"], row["place__archived_at"])
+        Place(row["place_id"], row["place__name"], row["place__archived_at"], row["place__kind"])
         if row["place_id"]
         else None
     )
@@ -330,6 +338,7 @@ def own(writer, letter: Letter, *, now=None) -> SeenLetter:
         "writer__display_name": writer.display_name,
         "writer__time_zone": writer.time_zone,
         "place__name": place.name if place else None,
+        "place__kind": place.kind if place else None,
         "place__archived_at": place.archived_at if place else None,
     }
     return letters(writer, [row], now=now)[0]

@@ -52,6 +52,7 @@ urlpatterns = [
     path("homes/<uuid:home_id>/places", places.create_place, name="create_place"),
     path("homes/<uuid:home_id>/labels", places.labels, name="labels"),
     path("places/<uuid:place_id>", places.place, name="place"),
+    path("places/<uuid:place_id>/manage", places.manage_place, name="manage_place"),
     path("places/<uuid:place_id>/change", places.change_place, name="change_place"),
     path("places/<uuid:place_id>/archive", places.archive_place, name="archive_place"),
     path("places/<uuid:place_id>/restore", places.restore_place, name="restore_place"),
