@@ -159,7 +159,10 @@ def test_a_letter_for_tomorrow_morning_says_when_it_arrives_not_when_sent(
         page = client_of(jess).get(f"/letters/{letter.pk}").content.decode()
         sent_box = client_of(jess).get("/sent").content.decode()
 
-    assert "<strong>Arrives <time" in page and ">tomorrow at 08:00 (your time)</time>" in page
+    assert (
+        '<strong class="arrives">Arrives <time' in page
+        and ">tomorrow at 08:00 (your time)</time>" in page
+    )
     assert "; sent <time" not in page
     assert "Arrives <time" in sent_box and "tomorrow 08:00 UTC</time>" in sent_box
 
