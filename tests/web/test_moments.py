@@ -50,7 +50,8 @@ def test_a_lone_glance_is_told_only_to_its_sender(client_of, home, jess, rory, c
     assert "No moments yet." in page
     assert "No moments yet." in client_of(rory).get("/moments").content.decode()
     home_page = client_of(jess).get("/").content.decode()
-    assert "You glanced at Rory" in home_page and waiting in home_page
+    assert "You glanced at Rory <time" in home_page and waiting in home_page
+    assert ">at 08:00 UTC</time>. If Rory looks up" in home_page
 
 
 def test_glancing_from_home_comes_back_home(client_of, home, jess, rory, clock):

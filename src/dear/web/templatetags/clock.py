@@ -21,7 +21,7 @@ def arrival(context, letter) -> str:
     return clock.arrival(letter, context["user"])
 
 
-def said(at: datetime, now: datetime | None = None, *, clock_only: bool = False) -> str:
+def said(at: datetime, now: datetime | None = None, *, clock_only: bool | str = False) -> str:
     """One date style for every page, on the clock active for the reader: "today 12:04",
     "yesterday 18:30", "tomorrow 08:00", "2 December, 12:04", "2 December 2023".
     With ``clock_only`` today is just "12:04"."""
@@ -31,7 +31,8 @@ def said(at: datetime, now: datetime | None = None, *, clock_only: bool = False)
     hm = f"{local:%H:%M}"
     near = {0: "today", -1: "yesterday", 1: "tomorrow"}
     if days == 0 and clock_only:
-        return hm
+        # "at" asks for "at 12:04", as in "You glanced at Rory at 12:04."
+        return f"at {hm}" if clock_only == "at" else hm
     if days in near:
         return f"{near[days]} {hm}"
     if local.year != now.year:
@@ -41,7 +42,7 @@ def said(at: datetime, now: datetime | None = None, *, clock_only: bool = False)
 
 
 @register.simple_tag(name="said")
-def said_tag(at, clock_only: bool = False) -> str:
+def said_tag(at, clock_only: bool | str = False) -> str:
     return said(at, clock_only=clock_only) if at else ""
 
 

@@ -258,7 +258,7 @@
       const days = Math.round((midnight(when) - midnight(now)) / 86400000);
       const hm = clock.format(when);
       let said;
-      if (days === 0 && el.hasAttribute("data-clock-only")) said = hm;
+      if (days === 0 && el.hasAttribute("data-clock-only")) said = (el.dataset.clockOnly === "at" ? "at " : "") + hm;
       else if (String(days) in near) said = `${near[days]} ${hm}`;
       else if (when.getFullYear() !== now.getFullYear()) said = `${when.getDate()} ${month.format(when)} ${when.getFullYear()}`;
       else said = `${when.getDate()} ${month.format(when)}, ${hm}`;
