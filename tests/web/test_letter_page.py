@@ -5,6 +5,9 @@ import time_machine
 from django.contrib.staticfiles import finders
 from django.utils import timezone
 
+from dear.accounts.services import set_receipts
+from dear.homes import services as homes
+from dear.letters import services as letters
 from tests.helpers import make_letter, send_now
 
 
@@ -107,3 +110,122 @@ def test_the_stylesheet_prints_only_the_letter():
     # tests/browser/test_pages.py prints one for real: one page, only the letter on it.
     assert "body.reading main > :not(.paper)" in css
     assert ".top, .skip" in css
+
+
+def _kept(jess, rory, *, written, sent):
+    with time_machine.travel(written, tick=False):
+        letter = make_letter(jess, rory, body="All the words I kept.")
+    with time_machine.travel(sent, tick=False):
+        return send_now(letter)
+
+
+def test_a_letter_kept_for_years_says_so_above_the_letter(home, jess, rory, client_of):
+    now = timezone.now()
+    letter = _kept(jess, rory, written=now - timedelta(days=3 * 365 + 5), sent=now)
+
+    for_rory = client_of(rory).get(f"/letters/{letter.pk}").content.decode()
+    for_jess = client_of(jess).get(f"/letters/{letter.pk}").content.decode()
+
+    line = '<p class="kept-long">{} wrote this three years ago and kept it until today.</p>'
+    assert line.format("Jess") in for_rory
+    assert line.format("You") in for_jess
+    # Above the letter: part of its story, not a footnote under it.
+    assert for_rory.index('class="kept-long"') < for_rory.index('class="paper"')
+
+
+def test_a_letter_kept_weeks_and_sent_earlier_says_for_how_long(home, jess, rory, client_of):
+    now = timezone.now()
+    written = now - timedelta(days=40)
+    letter = _kept(jess, rory, written=written, sent=now - timedelta(days=25))
+
+    page = client_of(rory).get(f"/letters/{letter.pk}").content.decode()
+
+    day = timezone.localtime(written)
+    on = f"{day.day} {day:%B}" + (f" {day.year}" if day.year != now.year else "")
+    assert f"Jess wrote this on {on} and kept it for two weeks before sending it." in page
+
+
+def test_a_letter_sent_the_day_it_was_written_tells_no_such_story(delivered, rory, client_of):
+    assert (
+        'class="kept-long"' not in client_of(rory).get(f"/letters/{delivered.pk}").content.decode()
+    )
+
+
+def test_a_letter_for_tomorrow_morning_says_when_it_arrives_not_when_sent(
+    home, jess, rory, client_of
+):
+    with time_machine.travel("2030-03-01 20:00Z", tick=False):
+        letter = letters.send(jess, make_letter(jess, rory).pk, morning=True)
+        page = client_of(jess).get(f"/letters/{letter.pk}").content.decode()
+        sent_box = client_of(jess).get("/sent").content.decode()
+
+    assert (
+        '<strong class="arrives">Arrives <time' in page
+        and ">tomorrow at 08:00 (your time)</time>" in page
+    )
+    assert "; sent <time" not in page
+    assert "Arrives <time" in sent_box and "tomorrow 08:00 UTC</time>" in sent_box
+
+
+def test_a_letter_that_arrived_later_says_when_it_arrived(home, jess, rory, client_of):
+    with time_machine.travel("2030-03-01 20:00Z", tick=False):
+        letter = letters.send(jess, make_letter(jess, rory).pk, morning=True)
+    with time_machine.travel("2030-03-02 09:00Z", tick=False):
+        page = client_of(rory).get(f"/letters/{letter.pk}").content.decode()
+
+    assert 'arrived <time datetime="2030-03-02T08:00:00+00:00" data-local>today 08:00 UTC' in page
+
+
+def test_a_note_offers_only_to_take_it_back_to_the_drawer(home, jess, rory, client_of):
+    counter = homes.create_place(jess, home.pk, "The counter")
+    with time_machine.travel("2030-03-01 20:00Z", tick=False):
+        note = letters.send(jess, make_letter(jess, rory).pk, place=counter.pk, morning=True)
+        page = client_of(jess).get(f"/letters/{note.pk}").content.decode()
+
+    assert "Take it back to the drawer</button>" in page
+    assert ">Withdraw</button>" not in page
+
+
+def test_a_note_says_where_it_was_left(home, jess, rory, client_of):
+    counter = homes.create_place(jess, home.pk, "The counter")
+    note = send_now(make_letter(jess, rory), place=counter.pk)
+
+    page = client_of(jess).get(f"/letters/{note.pk}").content.decode()
+    inbox = client_of(jess).get("/sent").content.decode()
+
+    assert "; left by the counter " in page
+    assert '<span class="mark">Left by the counter</span>' in inbox
+
+
+def test_receipts_say_whose_switch_is_off(delivered, jess, rory, client_of):
+    set_receipts(rory, False)
+    page = client_of(jess).get(f"/letters/{delivered.pk}").content.decode()
+    assert "Rory keeps read receipts off, so you will not see when it is read" in page
+
+    set_receipts(rory, True)
+    set_receipts(jess, False)
+    page = client_of(jess).get(f"/letters/{delivered.pk}").content.decode()
+    assert "You keep read receipts off, so you will not see when it is read" in page
+    assert "receipts are off" not in page
+
+
+def test_revisions_show_only_pages_that_differ_with_how_long_after(draft, jess, client_of):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        letters.crumple(jess, draft.pk)  # the page is kept, crumpled; a blank one follows
+    with time_machine.travel(start + timedelta(minutes=12), tick=False):
+        # The same words again, right after the one they repeat once the blank is left out.
+        restored = letters.restore_revision(jess, draft.pk, 1)
+    revision = restored.revision
+    for minutes, body in ((20, "I kept starting over."), (32, "I kept starting over, and over.")):
+        with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+            revision = letters.save_letter(jess, draft.pk, revision=revision, body=body).revision
+
+    page = client_of(jess).get(f"/letters/{draft.pk}/revisions").content.decode()
+
+    assert page.count('class="card revision"') == 3
+    assert page.count("Dear me, where to begin.") == 1
+    newest, middle, first = page.split('class="card revision"')[1:]
+    assert "<strong>12 minutes later</strong>" in newest and "the page now" in newest
+    assert "<strong>eight minutes later</strong>" in middle
+    assert "later</strong>" not in first and "Dear me, where to begin." in first

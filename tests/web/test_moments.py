@@ -1,7 +1,9 @@
-"""The moments page: glancing, the window setting, and the moments two people share."""
+"""The moments page and the glance card on Home: glancing, the window setting, and the
+moments two people share."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,6 +12,7 @@ import time_machine
 from dear.mutual import services as mutual
 from dear.mutual.models import Glance
 from tests.helpers import make_letter
+from tests.web.conftest import without_csrf
 
 
 @pytest.fixture
@@ -42,9 +45,60 @@ def test_a_lone_glance_is_told_only_to_its_sender(client_of, home, jess, rory, c
     response = _glance(client_of(jess), rory, home, follow=True)
 
     page = response.content.decode()
-    assert "You glanced at Rory. If Rory glances at you within an hour" in page
+    waiting = "If Rory looks up within an hour, you’ll both know."
+    assert "You glanced at Rory" in page and waiting in page
     assert "No moments yet." in page
     assert "No moments yet." in client_of(rory).get("/moments").content.decode()
+    home_page = client_of(jess).get("/").content.decode()
+    assert "You glanced at Rory <time" in home_page and waiting in home_page
+    assert ">at 08:00 UTC</time>. If Rory looks up" in home_page
+
+
+def test_glancing_from_home_comes_back_home(client_of, home, jess, rory, clock):
+    response = client_of(jess).post("/glances", {"to": rory.pk, "home": home.pk, "back": "home"})
+
+    assert response.status_code == 302 and response["Location"] == "/"
+    page = client_of(jess).get("/").content.decode()
+    assert 'name="back" value="home"' in page
+
+
+def test_the_other_persons_home_says_nothing_of_a_lone_glance(client_of, home, jess, rory, clock):
+    browser = client_of(rory)
+    before = {path: without_csrf(browser.get(path).content) for path in ("/", "/moments")}
+
+    _glance(client_of(jess), rory, home)
+
+    for path, page in before.items():
+        after = browser.get(path).content
+        assert without_csrf(after) == page
+        assert b"You glanced at" not in after and b"Jess glanced" not in after
+        assert b"You both looked up</strong>" not in after
+
+
+def test_a_waiting_glance_leaves_home_when_its_window_closes(client_of, home, jess, rory, clock):
+    _glance(client_of(jess), rory, home)
+
+    clock.shift(timedelta(minutes=61))
+
+    assert "You glanced at Rory" not in client_of(jess).get("/").content.decode()
+
+
+def test_a_mutual_glance_is_a_card_on_both_homes_for_a_day(client_of, home, jess, rory, clock):
+    _glance(client_of(jess), rory, home)
+    clock.shift(timedelta(minutes=4))
+    _glance(client_of(rory), jess, home)
+
+    hers = client_of(jess).get("/").content.decode()
+    his = client_of(rory).get("/").content.decode()
+    assert "<strong>You both looked up</strong> — you and Rory, <time" in hers
+    assert "<strong>You both looked up</strong> — you and Jess, <time" in his
+    assert "08:04 UTC</time>." in hers and "08:04 UTC</time>." in his
+    # The glance has met: neither is told it still waits.
+    assert "You glanced at" not in hers + his
+
+    clock.shift(timedelta(hours=25))
+    assert "You both looked up" not in client_of(jess).get("/").content.decode()
+    assert "You both looked up" in client_of(jess).get("/moments").content.decode()
 
 
 def test_glancing_back_makes_a_moment_both_see(client_of, home, jess, rory, clock):
@@ -53,11 +107,13 @@ def test_glancing_back_makes_a_moment_both_see(client_of, home, jess, rory, cloc
 
     response = _glance(client_of(rory), jess, home, follow=True)
 
-    assert "You both looked up." in response.content.decode()
+    assert "<h3>You both looked up</h3>" in response.content.decode()
     for person in (jess, rory):
         page = client_of(person).get("/moments").content.decode()
-        assert "You both looked up." in page
-        assert "1 March 2030, 08:05 UTC" in page
+        assert "<h3>You both looked up</h3>" in page
+        assert "today 08:05 UTC</time>" in page
+    clock.shift(timedelta(days=40))
+    assert "1 March, 08:05 UTC</time>" in client_of(jess).get("/moments").content.decode()
 
 
 def test_a_second_glance_too_soon_is_refused_on_a_calm_page(client_of, home, jess, rory, clock):
@@ -79,9 +135,18 @@ def test_an_opened_sealed_pair_is_a_moment_with_both_letters(client_of, home, je
 
     page = client_of(jess).get("/moments").content.decode()
 
-    assert "You both sealed a letter, and both opened." in page
-    assert f'href="/letters/{his.pk}">Read Rory’s letter' in page
-    assert f'href="/letters/{hers.pk}">yours' in page
+    assert "<h3>You both sealed a letter, and both opened</h3>" in page
+    assert re.search(rf'href="/letters/{his.pk}">\s*<span class="whose">Read Rory’s</span>', page)
+    assert re.search(rf'href="/letters/{hers.pk}">\s*<span class="whose">Read yours</span>', page)
+    # Both letters' first words, so the pair reads as a pair.
+    assert "Dear Rory," in page and "Dear Jess," in page
+
+
+def test_the_moments_page_no_longer_holds_the_glance_window_form(client_of, home, jess):
+    page = client_of(jess).get("/moments").content.decode()
+
+    assert "glance-window" not in page
+    assert "Glance at Rory" in page
 
 
 def test_any_member_sets_the_window(client_of, home, rory):
@@ -117,6 +182,8 @@ def test_the_moments_page_is_constant_in_queries(client_of, home, jess, rory, cl
 
     mutual.glance(jess, rory.pk)
     mutual.glance(rory, jess.pk)
+    mutual.seal(jess, make_letter(jess, rory).pk)
+    mutual.seal(rory, make_letter(rory, jess).pk)
     one = queries()
     for _ in range(5):
         clock.shift(timedelta(hours=2))

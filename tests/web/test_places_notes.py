@@ -119,7 +119,7 @@ def test_with_receipts_off_the_writer_is_told_they_will_not_see_them(
     page = client_of(jess).get(f"/letters/{note.pk}").content.decode()
 
     assert "Found " not in page and "Read " not in page
-    assert "receipts are off, so you will not see when it is found or read" in page
+    assert "Rory keeps read receipts off, so you will not see when it is found or read" in page
 
 
 def test_the_settings_page_explains_receipts_for_both_people(jess, client_of):

@@ -29,8 +29,9 @@ def _queries(client, path: str) -> int:
 
 # session, person, then each page's own reads: exact, so a new query per page shows up here.
 PAGES = {
-    "/": 10,  # + the homes' places, + notes left at archived places, + sealed for me,
-    # + quiet reminders (one query with the last letter each way as subqueries)
+    "/": 12,  # + the homes' places, + notes left at archived places, + sealed for me,
+    # + quiet reminders (one query with the last letter each way as subqueries),
+    # + glances that met in the last day, + my own glances still waiting
     "/inbox": 4,
     "/with/{rory}": 8,  # each direction walks its writer's own index: 2 letter queries,
     # + their deliveries, + the shared home, + the reminder about them, with its quiet so far

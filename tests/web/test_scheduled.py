@@ -146,7 +146,7 @@ def test_the_letter_page_says_when_it_arrives_on_their_clock_and_the_writers(
 
     page = text_of(client_of(jess).get(f"/letters/{draft.pk}"))
 
-    assert "On its way: it arrives" in page
+    assert '<strong class="arrives">Arrives <time' in page
     # Rory's day is named, never "tomorrow": it is already Tuesday morning in Tokyo.
     assert "Wed 9 Dec at 08:00 (Rory's time; tomorrow at 23:00 your time)" in page
     assert 'datetime="2026-12-08T23:00:00+00:00"' in page

@@ -72,11 +72,43 @@ def test_sealing_one_back_opens_both_and_shows_theirs(client_of, home, jess, ror
 
     page = response.content.decode()
     assert "Jess had sealed one for you too: both letters have opened." in page
+    assert "Read theirs" not in page
     assert "I thought you didn&#x27;t care." in page
-    assert "Opened together" in page
-    assert f'href="/letters/{his.pk}"' in page
+    assert "You both sealed a letter, and both opened" in page
+    assert f'href="/letters/{his.pk}">Read yours</a>' in page
     jess_page = client_of(jess).get(f"/letters/{his.pk}").content.decode()
     assert "I thought the same of you." in jess_page
+
+
+def test_an_opened_pair_reads_as_a_pair_from_either_letter(client_of, home, jess, rory):
+    hers = make_letter(jess, rory)
+    mutual.seal(jess, hers.pk)
+    his = make_letter(rory, jess)
+    mutual.seal(rory, his.pk)
+    browser = client_of(jess)
+
+    on_his = browser.get(f"/letters/{his.pk}").content.decode()
+    on_hers = browser.get(f"/letters/{hers.pk}").content.decode()
+
+    for page in (on_his, on_hers):
+        assert "You both sealed a letter, and both opened" in page
+        assert "Read theirs" not in page
+    # Never a link to the letter already open: only to the other of the pair.
+    assert "You are reading Rory’s" in on_his
+    assert f'href="/letters/{hers.pk}">Read yours</a>' in on_his
+    assert f'href="/letters/{his.pk}"' not in on_his
+    assert "You are reading yours" in on_hers
+    assert f'href="/letters/{his.pk}">Read Rory’s</a>' in on_hers
+
+
+def test_a_told_stub_offers_to_seal_one_back_with_sealing_chosen(client_of, home, jess, rory):
+    mutual.seal(jess, make_letter(jess, rory).pk)
+
+    for path in ("/", "/sealed"):
+        page = client_of(rory).get(path).content.decode()
+        link = f'href="/write?to={jess.pk}&amp;home={home.pk}&amp;choose=seal"'
+        assert f"{link}>Seal one back" in page
+        assert "Write to Jess</button>" not in page.split('class="stubs"')[1].split("</ul>")[0]
 
 
 def test_withdrawing_a_sealed_letter_from_its_page(client_of, home, jess, rory):

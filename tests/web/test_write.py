@@ -205,7 +205,7 @@ def test_withdraw_inside_the_undo_window_puts_the_letter_back_in_the_drawer(
     client.post(f"/letters/{draft.pk}/send")
     page = client.get(f"/letters/{draft.pk}").content.decode()
     assert "Withdraw" in page
-    assert "On its way: it arrives" in page and "in a few seconds" in page
+    assert '<strong class="arrives">Arrives <time' in page and "in a few seconds" in page
     assert client.post(f"/letters/{draft.pk}/withdraw").status_code == 302
     draft.refresh_from_db()
     assert (draft.state, draft.deliver_at) == (State.KEPT, None)

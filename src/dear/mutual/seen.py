@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db.models import Q
+from django.utils import timezone
 
-from dear.mutual.models import Moment
+from dear.mutual.access import moments_of
+from dear.mutual.models import Glance, Kind, Moment
+from dear.mutual.services import WINDOW_MINUTES, window_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,3 +49,85 @@ def partner_of(viewer, letter_id) -> Partner | None:
         row[f"{side}__writer__display_name"],
         row[f"{side}__writer_id"] == viewer.pk,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SeenMoment:
+    """A moment as one of its two people sees it: who with, when, and for a sealed pair
+    both letters (None for a letter since deleted)."""
+
+    id: uuid.UUID
+    kind: str
+    at: datetime
+    home_name: str
+    other_id: uuid.UUID
+    other_name: str
+    my_letter: uuid.UUID | None
+    their_letter: uuid.UUID | None
+
+    @property
+    def is_glance(self) -> bool:
+        return self.kind == Kind.GLANCE
+
+
+def seen_moments(viewer, moments) -> list[SeenMoment]:
+    """Moments read with ``mutual.access.moments_of`` (people and home preloaded)."""
+    shown = []
+    for moment in moments:
+        mine_first = moment.first_id == viewer.pk
+        other = moment.second if mine_first else moment.first
+        shown.append(
+            SeenMoment(
+                id=moment.pk,
+                kind=moment.kind,
+                at=moment.at,
+                home_name=moment.home.name,
+                other_id=other.pk,
+                other_name=other.display_name,
+                my_letter=moment.first_letter_id if mine_first else moment.second_letter_id,
+                their_letter=moment.second_letter_id if mine_first else moment.first_letter_id,
+            )
+        )
+    return shown
+
+
+# How long a glance that met stays on Home before it lives on the Moments page only.
+FRESH = timedelta(hours=24)
+
+
+def fresh_glances(viewer, now=None) -> list[SeenMoment]:
+    """Mutual glances of the last day, newest first: the cards on ``viewer``'s Home."""
+    now = now or timezone.now()
+    found = moments_of(viewer).filter(kind=Kind.GLANCE, at__gt=now - FRESH)[:5]
+    return seen_moments(viewer, found)
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingGlance:
+    """A glance of the viewer's own that has not met one yet and still may."""
+
+    to_name: str
+    at: datetime
+    until: datetime
+    window: str
+
+
+def waiting_glances(viewer, now=None) -> list[WaitingGlance]:
+    """``viewer``'s own glances still inside their home's window, not yet met: told to
+    the glancer alone, never to the one glanced at (rule 8). One query."""
+    now = now or timezone.now()
+    longest = timedelta(minutes=WINDOW_MINUTES[1])
+    rows = (
+        Glance.objects.filter(by=viewer, moment__isnull=True, at__gt=now - longest)
+        .order_by("-at")
+        .values("at", "to__display_name", "home__glance_window_minutes")
+    )
+    waiting = []
+    for row in rows:
+        minutes = row["home__glance_window_minutes"]
+        until = row["at"] + timedelta(minutes=minutes)
+        if until > now:
+            waiting.append(
+                WaitingGlance(row["to__display_name"], row["at"], until, window_words(minutes))
+            )
+    return waiting

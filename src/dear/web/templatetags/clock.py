@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from functools import cache
 
 from django import template
+from django.utils import timezone
 
 from dear.lib import times
+from dear.lib.spans import span
 from dear.web import clock
 
 register = template.Library()
@@ -16,6 +19,58 @@ register = template.Library()
 def arrival(context, letter) -> str:
     """ "tomorrow at 08:00 (Rory's time; today at 23:00 your time)": for its writer."""
     return clock.arrival(letter, context["user"])
+
+
+def said(at: datetime, now: datetime | None = None, *, clock_only: bool | str = False) -> str:
+    """One date style for every page, on the clock active for the reader: "today 12:04",
+    "yesterday 18:30", "tomorrow 08:00", "2 December, 12:04", "2 December 2023".
+    With ``clock_only`` today is just "12:04"."""
+    now = timezone.localtime(now or timezone.now())
+    local = timezone.localtime(at)
+    days = (local.date() - now.date()).days
+    hm = f"{local:%H:%M}"
+    near = {0: "today", -1: "yesterday", 1: "tomorrow"}
+    if days == 0 and clock_only:
+        # "at" asks for "at 12:04", as in "You glanced at Rory at 12:04."
+        return f"at {hm}" if clock_only == "at" else hm
+    if days in near:
+        return f"{near[days]} {hm}"
+    if local.year != now.year:
+        # Years ago the hour no longer matters; the day does.
+        return f"{local.day} {local:%B %Y}"
+    return f"{local.day} {local:%B}, {hm}"
+
+
+@register.simple_tag(name="said")
+def said_tag(at, clock_only: bool | str = False) -> str:
+    return said(at, clock_only=clock_only) if at else ""
+
+
+@register.simple_tag
+def span_between(earlier, later) -> str:
+    """ "12 minutes", "three years": how long from ``earlier`` to ``later``."""
+    return span(later - earlier) if earlier and later else ""
+
+
+KEPT_LONG = timedelta(days=1)
+
+
+@register.simple_tag(takes_context=True)
+def kept_line(context, letter) -> str:
+    """A letter its writer kept a long time before sending it, said as part of its story:
+    "Jess wrote this three years ago and kept it until today." ; "" for any other."""
+    sent = letter.sent_at
+    if not sent or letter.stub or sent - letter.written_at < KEPT_LONG:
+        return ""
+    who = "You" if letter.mine else letter.writer.display_name
+    verb = "sealing" if letter.state == "sealed" else "sending"
+    now = timezone.localtime()
+    held = span(sent - letter.written_at)
+    if timezone.localtime(sent).date() == now.date():
+        return f"{who} wrote this {span(now - letter.written_at)} ago and kept it until today."
+    written = timezone.localtime(letter.written_at)
+    day = f"{written.day} {written:%B}" + (f" {written.year}" if written.year != now.year else "")
+    return f"{who} wrote this on {day} and kept it for {held} before {verb} it."
 
 
 @cache

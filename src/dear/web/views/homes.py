@@ -18,6 +18,7 @@ from dear.homes import services as homes
 from dear.homes.access import home_for_member, is_member, members_of
 from dear.letters import boxes, notes, seen
 from dear.lib import links
+from dear.mutual import seen as mutual_seen
 from dear.notify import reminders
 from dear.web.errors import friendly
 from dear.web.views.common import person_of, rows
@@ -48,6 +49,11 @@ def _home_context(request: HttpRequest, **_) -> dict:
         # Notes left at places since archived, for their writer to move or take back.
         "stranded": rows(notes.stranded_notes(me)[:STRANDED_SHOWN], me),
         "sealed_stubs": seen.sealed_stubs(me, STUBS_SHOWN),
+        # Glances of the last day: met ones for both people, a waiting one for its glancer.
+        "glances": {
+            "met": mutual_seen.fresh_glances(me),
+            "waiting": mutual_seen.waiting_glances(me),
+        },
     }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -13,9 +15,13 @@ from dear.homes.seen import open_places
 from dear.letters import services as letters
 from dear.letters.access import letter_for_writer
 from dear.letters.rules import State
+from dear.lib.spans import span
 from dear.mutual.seen import partner_of
 from dear.web.errors import friendly
 from dear.web.views.common import STATE_WORDS, person_of
+
+# Longer than any undo window: a letter sent to arrive at a time of its writer's choosing.
+ARRIVES_LATER = timedelta(minutes=10)
 
 
 @login_required
@@ -35,6 +41,10 @@ def letter(request: HttpRequest, letter_id) -> HttpResponse:
         # Someone who left the letter's home reads it still, without its places or a reply.
         "here": is_member(me, shown.home),
         "partner": partner_of(me, shown.id) if opened_pair else None,
+        # Sent to arrive later: the page says when it arrived, not when it was sent.
+        "arrived_later": bool(
+            shown.sent_at and shown.deliver_at and shown.deliver_at - shown.sent_at > ARRIVES_LATER
+        ),
         # Where the writer may still move a note nobody has found.
         "move_to": (
             [place for place in open_places(me, shown.home) if place.id != shown.place_id]
@@ -70,8 +80,32 @@ def restore(request: HttpRequest, letter_id) -> HttpResponse:
 @friendly
 def revisions(request: HttpRequest, letter_id) -> HttpResponse:
     found = letter_for_writer(person_of(request), letter_id)
-    pages = list(found.revisions.order_by("-number"))
+    pages = distinct_pages(found.revisions.order_by("number"))
     return render(request, "web/revisions.html", {"letter": found, "revisions": pages})
+
+
+def _words(rev) -> tuple[str, str, str]:
+    return (rev.salutation.strip(), rev.body.strip(), rev.closing.strip())
+
+
+def distinct_pages(revisions) -> list[dict]:
+    """The pages worth showing, newest first: a save that changed nothing is folded into
+    the one before it (keeping the later number and its marks, such as "crumpled"); a
+    page with no words in its body is left out unless it was crumpled (a salutation and
+    no further is part of the story); each says how long after the one before it came."""
+    shown: list = []
+    for rev in revisions:
+        if not rev.body.strip() and not rev.crumpled:
+            continue
+        if shown and _words(shown[-1]) == _words(rev):
+            shown[-1] = rev
+            continue
+        shown.append(rev)
+    pages = [
+        {"rev": rev, "after": span(rev.saved_at - shown[i - 1].saved_at) if i else ""}
+        for i, rev in enumerate(shown)
+    ]
+    return pages[::-1]
 
 
 @login_required

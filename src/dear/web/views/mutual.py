@@ -10,8 +10,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dear.homes import seen as homes_seen
 from dear.letters import boxes
+from dear.letters import seen as letters_seen
+from dear.mutual import seen as mutual_seen
 from dear.mutual import services as mutual
-from dear.mutual.services import WINDOW_MINUTES, window_words
+from dear.mutual.services import window_words
 from dear.web.errors import friendly
 from dear.web.views.common import person_of, rows
 from dear.web.views.write import _save_posted
@@ -28,9 +30,8 @@ def seal(request: HttpRequest, letter_id) -> HttpResponse:
     sealed = mutual.seal(me, letter_id, blind=request.POST.get("blind") == "yes")
     other = sealed.letter.recipients[0].display_name
     if sealed.moment is not None:
-        messages.success(
-            request, f"{other} had sealed one for you too: both letters have opened. Read theirs."
-        )
+        # Their letter opens on a page that shows the pair as a moment; a word says why.
+        messages.success(request, f"{other} had sealed one for you too: both letters have opened.")
         return redirect("web:letter", sealed.moment.first_letter_id)
     if sealed.letter.blind:
         told = f"{other} is told nothing until it opens."
@@ -58,11 +59,7 @@ def sealed_box(request: HttpRequest) -> HttpResponse:
 
 def _homes(person):
     return [
-        {
-            "home": home,
-            "window": window_words(home.glance_window_minutes),
-            "housemates": home.housemates,
-        }
+        {"home": home, "housemates": home.housemates}
         for home in homes_seen.homes_of(person, places=False)
     ]
 
@@ -73,22 +70,22 @@ def _homes(person):
 def moments(request: HttpRequest) -> HttpResponse:
     me = person_of(request)
     found, older = mutual.moments_page(me, cursor=request.GET.get("cursor") or None)
-    shown = []
-    for moment in found:
-        mine_first = moment.first_id == me.pk
-        shown.append(
-            {
-                "moment": moment,
-                "other": moment.other(me),
-                "mine": moment.first_letter_id if mine_first else moment.second_letter_id,
-                "theirs": moment.second_letter_id if mine_first else moment.first_letter_id,
-            }
-        )
+    shown = mutual_seen.seen_moments(me, found)
+    # A sealed pair shows both letters' first words: read together, in one batch.
+    ids = [i for m in shown if not m.is_glance for i in (m.their_letter, m.my_letter) if i]
+    letters_of = {letter.id: letter for letter in letters_seen.by_ids(me, ids)}
     context = {
-        "moments": shown,
+        "moments": [
+            {
+                "moment": m,
+                "theirs": letters_of.get(m.their_letter),
+                "mine": letters_of.get(m.my_letter),
+            }
+            for m in shown
+        ],
         "next_cursor": older,
         "homes": _homes(me),
-        "window_range": WINDOW_MINUTES,
+        "glances": {"met": [], "waiting": mutual_seen.waiting_glances(me)},
     }
     return render(request, "web/moments.html", context)
 
@@ -97,18 +94,13 @@ def moments(request: HttpRequest) -> HttpResponse:
 @require_POST
 @friendly
 def glance(request: HttpRequest) -> HttpResponse:
+    """No flash: Home and the Moments page show what the glance did, as a moment or as
+    the glancer's own waiting glance."""
     me = person_of(request)
     home = request.POST.get("home") or None
-    glanced = mutual.glance(me, request.POST.get("to", ""), home=home)
-    if glanced.mutual:
-        messages.success(request, "You both looked up.")
-    else:
-        other = glanced.other.display_name
-        messages.success(
-            request,
-            f"You glanced at {other}. If {other} glances at you within "
-            f"{glanced.window}, you will both be told; if not, {other} never will be.",
-        )
+    mutual.glance(me, request.POST.get("to", ""), home=home)
+    if request.POST.get("back") == "home":
+        return redirect("web:home")
     return redirect("web:moments")
 
 

@@ -244,11 +244,25 @@
     });
   }
 
+  // The page's one date style (templatetags/clock.py said()), on the device's clock:
+  // "today 12:04", "yesterday 18:30", "2 December, 12:04", "2 December 2023".
   function localTimes() {
-    const format = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+    const clock = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    const month = new Intl.DateTimeFormat("en-GB", { month: "long" });
+    const now = new Date();
+    const midnight = (d) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+    const near = { "-1": "yesterday", 0: "today", 1: "tomorrow" };
     document.querySelectorAll("time[data-local]").forEach((el) => {
       const when = new Date(el.getAttribute("datetime"));
-      if (!isNaN(when)) el.textContent = format.format(when);
+      if (isNaN(when)) return;
+      const days = Math.round((midnight(when) - midnight(now)) / 86400000);
+      const hm = clock.format(when);
+      let said;
+      if (days === 0 && el.hasAttribute("data-clock-only")) said = (el.dataset.clockOnly === "at" ? "at " : "") + hm;
+      else if (String(days) in near) said = `${near[days]} ${hm}`;
+      else if (when.getFullYear() !== now.getFullYear()) said = `${when.getDate()} ${month.format(when)} ${when.getFullYear()}`;
+      else said = `${when.getDate()} ${month.format(when)}, ${hm}`;
+      el.textContent = said;
     });
   }
 
