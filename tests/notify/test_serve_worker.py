@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 
 from tests import mailserver
 from tests.notify.processes import seed
-from tests.server import server_env
+from tests.server import dear_executable, server_env
 
 PROC = Path("/proc")
 pytestmark = pytest.mark.skipif(not PROC.is_dir(), reason="finds processes through /proc")
@@ -127,3 +128,66 @@ def test_a_killed_server_takes_its_worker_with_it(dear_server_factory, email_env
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(server.process.pid, signal.SIGKILL)  # the web workers it left
+
+
+def wait_for(condition, timeout: float = 20):
+    """Poll ``condition`` until it gives something truthy: a process to appear, not time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(0.05)
+    return condition()
+
+
+def test_a_worker_that_dies_is_started_again_and_says_why(dear_server_factory, smtp, email_env):
+    server = dear_server_factory(send_undo_seconds=0, env=email_env)
+    (first,) = workers_of(server.process.pid)
+
+    os.kill(first, signal.SIGKILL)
+
+    second = wait_for(lambda: [pid for pid in workers_of(server.process.pid) if pid != first])
+    assert len(second) == 1, "no worker was started again"
+    assert server.wait_for_output("Dear's worker stopped (killed by SIGKILL)")
+    # The new one does the work: a letter sent now is emailed.
+    world = seed(env_of(server, email_env), "--readers", "1")
+    letter = send_letter(server, world)
+    (email,) = smtp.wait_for(1)
+    assert letter in email.text()
+    assert server.stop() == 0
+    assert gone(second[0]), "the restarted worker outlived `dear serve`"
+
+
+def test_dear_status_says_whether_a_worker_is_sweeping(dear_server_factory, email_env):
+    env = {**email_env, "DEAR_WORKER_TICK_SECONDS": "1"}
+    server = dear_server_factory(env=env, args=("--no-worker",))
+
+    def status():
+        return subprocess.run(
+            [dear_executable(), "status"], env=env_of(server, env), capture_output=True, text=True
+        )
+
+    idle = status()
+    assert idle.returncode == 1
+    assert "never swept" in idle.stdout
+
+    worker = subprocess.Popen([dear_executable(), "worker"], env=env_of(server, env))
+    try:
+
+        def says_alive():
+            seen = subprocess.run(
+                [dear_executable(), "status"],
+                env=env_of(server, env),
+                capture_output=True,
+                text=True,
+            )
+            return seen if seen.returncode == 0 else None
+
+        alive = wait_for(says_alive, timeout=60)
+        assert alive is not None, "the worker never swept"
+        assert "Worker: alive" in alive.stdout
+        assert "Emails due and not yet sent: none." in alive.stdout
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)

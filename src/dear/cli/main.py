@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from dear.cli import account, archive, backup, boxes, clidoc, home, leave, worker, write
+from dear.cli import account, archive, backup, boxes, clidoc, home, leave, status, worker, write
 from dear.cli.app import DearApp
 from dear.cli.manage import manage
 from dear.cli.serve import serve
@@ -31,6 +31,7 @@ def main(
 
 app.command()(serve)
 app.command()(worker.worker)
+app.command()(status.status)
 app.command(rich_help_panel="Your letters")(account.login)
 app.command(rich_help_panel="Your letters")(account.logout)
 app.command(rich_help_panel="Your letters")(account.whoami)

@@ -43,7 +43,8 @@ def serve(
     """Make the data dir, apply migrations and serve Dear until stopped (Ctrl-C or SIGTERM).
 
     Beside the web server runs one background worker (`dear worker`), which sends due
-    emails and reminders; it stops when the server stops.
+    emails and reminders; it stops when the server stops, and if it dies it is started
+    again (after 1 s, then twice as long each time, up to a minute).
     """
     address = _parse_address(host)
     _check_port_free(address, port)
@@ -82,7 +83,7 @@ def serve(
         server.serve()  # returns after SIGINT or SIGTERM, once the workers have finished
     finally:
         if background is not None:
-            worker.stop(background)
+            background.stop()
     out.print("Dear has stopped.")
 
 

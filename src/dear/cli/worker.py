@@ -6,15 +6,22 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from typing import Annotated
 
 import typer
 
-from dear.cli.app import CommandFailed, out
+from dear.cli.app import CommandFailed, err, out
 from dear.cli.django_setup import refuse_unusable_settings, setup_django
 
 # How long `dear serve` lets its worker finish the email in hand before it insists.
 STOP_GRACE_SECONDS = 10
+# A worker that dies is started again after 1 s, then 2 s, 4 s… up to a minute; one that
+# had run for a minute before dying starts the count again.
+RESTART_FIRST_WAIT = 1.0
+RESTART_MAX_WAIT = 60.0
+RESTART_RESET_AFTER = 60.0
 
 
 def worker(
@@ -55,9 +62,64 @@ def _check_migrated() -> None:
         )
 
 
-def start_beside_server() -> subprocess.Popen:
-    """A worker process for `dear serve`, in its process group, that stops with it."""
-    return subprocess.Popen([sys.executable, "-m", "dear", "worker", "--parent", str(os.getpid())])
+def start_beside_server() -> Supervisor:
+    """A worker process for `dear serve`, watched: started again if it dies."""
+    supervisor = Supervisor([sys.executable, "-m", "dear", "worker", "--parent", str(os.getpid())])
+    supervisor.start()
+    return supervisor
+
+
+class Supervisor:
+    """Keeps one worker process running: when it dies without being asked to stop, says
+    why on stderr and starts it again, waiting longer each time it dies young (1 s, 2 s,
+    4 s… at most a minute), so a worker that cannot start does not spin."""
+
+    def __init__(self, command: list[str]):
+        self.command = command
+        self.process: subprocess.Popen | None = None
+        self.restarts = 0
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._watcher = threading.Thread(target=self._watch, name="dear-supervisor", daemon=True)
+
+    def start(self) -> None:
+        self._spawn()
+        self._watcher.start()
+
+    def _spawn(self) -> None:
+        with self._lock:
+            if not self._stopping.is_set():
+                self.process = subprocess.Popen(self.command)
+                self.started_at = time.monotonic()
+
+    def _watch(self) -> None:
+        wait = RESTART_FIRST_WAIT
+        while not self._stopping.is_set():
+            code = self.process.wait() if self.process else None
+            if self._stopping.is_set():
+                return
+            lived = time.monotonic() - self.started_at
+            wait = RESTART_FIRST_WAIT if lived > RESTART_RESET_AFTER else wait
+            err.print(
+                f"[red]Dear's worker stopped ({_how(code)}); starting it again in {wait:g}s.[/]"
+            )
+            if self._stopping.wait(wait):
+                return
+            self.restarts += 1
+            self._spawn()
+            wait = min(wait * 2, RESTART_MAX_WAIT)
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopping.set()
+        if self.process is not None:
+            stop(self.process)
+
+
+def _how(code: int | None) -> str:
+    if code is not None and code < 0:
+        return f"killed by {signal.Signals(-code).name}"
+    return f"exit code {code}"
 
 
 def stop(process: subprocess.Popen) -> None:
