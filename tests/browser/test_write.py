@@ -193,3 +193,37 @@ def test_from_the_skip_link_the_next_stop_is_the_letter(dear_server_factory, chr
     expect(jess.get_by_label("Salutation")).to_be_focused()
     jess.keyboard.press("Tab")
     expect(jess.get_by_label("Letter", exact=True)).to_be_focused()
+
+
+def test_words_typed_on_a_fresh_page_with_no_signal_are_offered_back_and_saved(
+    dear_server_factory, open_page, page_errors
+):
+    from tests.browser.test_offline import CONTROLLED
+
+    server = dear_server_factory()
+    jess, rory = open_page(), open_page()
+    story.sign_up_jess(jess, server)
+    story.invite_rory(jess, rory, server)
+    jess.goto(server.url("/"))
+    assert jess.evaluate(CONTROLLED) is True
+
+    # A fresh page, kept by the service worker as it loads; then the signal goes.
+    jess.get_by_role("button", name="Write to Rory").click()
+    jess.context.set_offline(True)
+    jess.get_by_label("Letter", exact=True).press_sequentially("Written on the train.")
+    expect(jess.locator("#save-status")).to_have_text("Not saved — retrying")
+
+    # Reloaded with no network, the page offers the words back.
+    jess.reload()
+    offer = jess.locator("#kept-offer")
+    expect(offer).to_contain_text("Written on the train.")
+    offer.get_by_role("button", name="Put them back").click()
+
+    # Back online, the first save makes the letter, and the page becomes it.
+    jess.context.set_offline(False)
+    expect(jess.locator("#save-status")).to_have_text("Saved", timeout=15_000)
+    assert re.search(r"/letters/[0-9a-f-]+/edit$", jess.url)
+    jess.reload()
+    expect(jess.get_by_label("Letter", exact=True)).to_have_value("Written on the train.")
+    expect(jess.locator("#kept-offer")).to_be_hidden()
+    assert [e for e in page_errors if "ERR_INTERNET_DISCONNECTED" not in e] == []

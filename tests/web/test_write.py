@@ -530,3 +530,49 @@ def test_a_name_ending_in_s_takes_an_apostrophe_s_on_the_arrive_choice(home, jes
     page = client_of(rory).get(f"/letters/{letter.pk}/edit").content.decode()
     assert "Jess&#x27;s time (Europe/Lisbon)" in page
     assert "Jess&#x27; time" not in page
+
+
+def test_without_script_a_fresh_page_can_be_left_at_a_place_or_sealed(
+    home, jess, rory, client_of, settings
+):
+    from dear.homes import services as homes
+
+    settings.SEND_UNDO_SECONDS = 0
+    counter = homes.create_place(jess, home.pk, "the counter")
+    client = client_of(jess)
+    start = {"to": rory.pk, "home": home.pk}
+    client.post(
+        "/write",
+        {**start, "body": "Under the cup.", "then": "leave", "place": counter.pk, "hint": "no"},
+        follow=True,
+    )
+    note = Letter.objects.get(body="Under the cup.")
+    assert (note.state, note.place_id) == (State.SENT, counter.pk)
+    response = client.post(
+        "/write", {**start, "body": "Sealed words.", "then": "seal", "blind": "no"}, follow=True
+    )
+    sealed = Letter.objects.get(body="Sealed words.")
+    assert sealed.state == State.SEALED
+    assert "Sealed. It opens when Rory seals one back." in response.content.decode()
+
+
+def test_leave_a_note_here_asks_whom_and_keeps_the_place(home, jess, rory, sam, client_of):
+    from dear.homes import services as homes
+
+    shelf = homes.create_place(jess, home.pk, "the shelf")
+    page = client_of(jess).get(f"/write?home={home.pk}&choose=place&place={shelf.pk}")
+    html = page.content.decode()
+    assert f"/write?to={rory.pk}&amp;home={home.pk}&amp;choose=place&amp;place={shelf.pk}" in html
+    assert f"/write?to={sam.pk}&amp;home={home.pk}&amp;choose=place&amp;place={shelf.pk}" in html
+
+
+def test_write_in_a_home_that_is_not_yours_is_a_404(home, other_home, jess, client_of):
+    assert client_of(jess).get(f"/write?home={other_home.pk}").status_code == 404
+
+
+def test_the_no_script_save_of_a_fresh_page_keeps_the_choice(home, jess, rory, client_of):
+    response = client_of(jess).post(
+        "/write", {"to": rory.pk, "home": home.pk, "body": "Soon.", "choose": "seal"}
+    )
+    letter = Letter.objects.get()
+    assert response["Location"] == f"/letters/{letter.pk}/edit?choose=seal"
