@@ -576,3 +576,13 @@ def test_the_no_script_save_of_a_fresh_page_keeps_the_choice(home, jess, rory, c
     )
     letter = Letter.objects.get()
     assert response["Location"] == f"/letters/{letter.pk}/edit?choose=seal"
+
+
+def test_one_housemate_in_two_homes_is_still_written_to_straight_away(jess, rory, client_of):
+    from tests.helpers import make_home
+
+    make_home("The flat", jess, rory)
+    make_home("The cabin", jess, rory)
+    response = client_of(jess).get("/write")
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"/write?to={rory.pk}&home=")

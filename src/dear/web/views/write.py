@@ -117,8 +117,8 @@ def _ask_whom(request: HttpRequest, me) -> HttpResponse:
         for home in homes
         for person in home.housemates
     ]
-    if len(people) == 1:
-        return redirect(people[0]["url"])
+    if people and len({entry["person"].id for entry in people}) == 1:
+        return redirect(people[0]["url"])  # one housemate, in one home or several
     context = {"people": people, "homes": homes, "several_homes": len(homes) > 1}
     return render(request, "web/write.html", context)
 
@@ -131,7 +131,7 @@ def _writer_context(request, me, *, home, recipients, page, letter=None, answers
     places = homes_seen.open_places(me, home)
     here = bool(places) or is_member(me, home)
     choose = request.GET.get("choose")
-    if choose == "place" and not places or choose == "seal" and len(recipients) != 1:
+    if (choose == "place" and not places) or (choose == "seal" and len(recipients) != 1):
         choose = None
     chosen_place = request.GET.get("place", "")
     return {
