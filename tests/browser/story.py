@@ -113,6 +113,8 @@ def set_up(server, chromium) -> Home:
         "draft": draft.removeprefix(base),
         "revisions": draft.removeprefix(base) + "/revisions",
         "start-letter": f"/write?to={rory_id}&home={home_id}",
+        "write-to": "/write",
+        "reply": "/write?reply=" + letter.removeprefix(base).removeprefix("/letters/"),
         "correspondence": f"/with/{rory_id}",
         "labels": f"/homes/{home_id}/labels",
         "inbox": "/inbox",

@@ -127,6 +127,7 @@ def test_rory_confirms_his_address_and_is_told_of_letters_but_not_of_notes(
     jess.get_by_role("button", name="Add this place").click()
     jess.get_by_role("button", name="Write to Rory").click()
     jess.get_by_label("Letter", exact=True).fill("Look under the fruit bowl.")
+    jess.get_by_label("Leave it at a place").check()
     jess.get_by_label("Leave it at…").select_option(label="the counter")
     jess.get_by_role("button", name="Leave it there").click()
     expect(jess.get_by_text("not found yet")).to_be_visible()

@@ -44,6 +44,7 @@ def test_a_hidden_note_at_the_counter_is_found_by_scanning_its_label(
     # She writes to Rory and leaves it at the counter, hidden.
     jess.get_by_role("button", name="Write to Rory").click()
     jess.get_by_label("Letter", exact=True).fill("I left this under yesterday's cup.")
+    jess.get_by_label("Leave it at a place").check()
     jess.get_by_label("Leave it at…").select_option(label="the counter")
     expect(jess.get_by_role("radio", name=re.compile("^Hidden"))).to_be_checked()
     jess.get_by_role("button", name="Leave it there").click()

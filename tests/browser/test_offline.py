@@ -47,11 +47,13 @@ def test_words_typed_while_the_signal_is_lost_come_back_after_a_reload(
     # She starts a letter; the page is kept by the service worker as it loads.
     jess.goto(server.url("/"))
     jess.get_by_role("button", name="Write to Rory").click()
-    edit_url = jess.url
     body = jess.get_by_label("Letter", exact=True)
     status = jess.locator("#save-status")
     body.press_sequentially("I read your letter twice.")
     expect(status).to_have_text("Saved")
+    # The first save made the letter, and the page's address became the letter's.
+    edit_url = jess.url
+    assert re.search(r"/letters/[0-9a-f-]+/edit$", edit_url)
     jess.goto(server.url("/drafts"))
     jess.goto(edit_url)
     body = jess.get_by_label("Letter", exact=True)

@@ -40,24 +40,27 @@ def test_the_browsers_zone_becomes_the_default_and_a_letter_can_be_sent_for_late
     rory.get_by_role("button", name="Save my time").click()
     expect(rory.get_by_text("Your time is saved.")).to_be_visible()
 
-    # Jess writes for a day on Rory's clock: typing the day chooses "On a day and time".
+    # Jess writes for a day on Rory's clock: she chooses "Arrive later", then a day.
     jess.goto(server.url("/"))
     jess.get_by_role("button", name="Write to Rory").click()
     jess.get_by_label("Letter", exact=True).fill("Open this on the first of June.")
     expect(jess.locator("#save-status")).to_have_text("Saved")
-    expect(jess.get_by_label("Now", exact=True)).to_be_checked()
+    expect(jess.get_by_label("Send now", exact=True)).to_be_checked()
+    # The day and time are no tab stops until "Arrive later" is chosen.
+    expect(jess.get_by_label("Day", exact=True)).to_be_hidden()
+    jess.get_by_label("Arrive later").check()
     expect(jess.get_by_text("Times are read on Rory's clock: Europe/Lisbon.")).to_be_visible()
+    jess.get_by_label("On a day and time").check()
     jess.get_by_label("Day", exact=True).fill("2030-06-01")
-    expect(jess.get_by_label("On a day and time")).to_be_checked()
     jess.get_by_label("Time, Rory's time (Europe/Lisbon)").fill("08:30")
     jess.screenshot(path=str(artifacts / "write-arrives.png"), full_page=True)
-    jess.get_by_role("button", name="Send", exact=True).click()
+    jess.get_by_role("button", name="Arrive then").click()
 
     # 08:30 in Lisbon is 16:30 in Tokyo: the letter page says both.
     expect(jess.get_by_text(re.compile(r"^Arrives "))).to_be_visible()
-    expect(
-        jess.get_by_text("Sat 1 Jun 2030 at 08:30 (Rory's time; Sat 1 Jun 2030 at 16:30 your time)")
-    ).to_be_visible()
+    when = "1 June 2030 at 08:30 (Rory's time; 1 June 2030 at 16:30 your time)"
+    expect(jess.get_by_text(when, exact=True)).to_be_visible()
+    expect(jess.get_by_text(f"It will reach Rory on {when}.")).to_be_visible()
 
     jess.goto(server.url("/scheduled"))
     expect(jess.get_by_role("link", name=re.compile("To Rory"))).to_be_visible()
@@ -68,7 +71,9 @@ def test_the_browsers_zone_becomes_the_default_and_a_letter_can_be_sent_for_late
     # Choosing "Now" again clears a day typed by mistake, so it is not refused.
     jess.goto(server.url("/drawer"))
     jess.get_by_role("link", name=re.compile("To Rory")).click()
+    jess.get_by_label("Arrive later").check()
+    jess.get_by_label("On a day and time").check()
     jess.get_by_label("Day", exact=True).fill("2030-06-01")
-    jess.get_by_label("Now", exact=True).check()
+    jess.get_by_label(re.compile("^In the morning")).check()
     expect(jess.get_by_label("Day", exact=True)).to_have_value("")
     assert page_errors == []

@@ -52,7 +52,8 @@ def test_two_people_set_up_a_home_and_exchange_a_letter(
     expect(status).to_have_text("Saving…")
     expect(status).to_have_text("Saved")
 
-    # She starts over; the crumpled page is kept.
+    # She starts over; the crumpled page is kept. Crumple waits under "More".
+    jess.locator("summary", has_text="More").click()
     jess.get_by_role("button", name="Crumple this page").click()
     body = jess.get_by_label("Letter", exact=True)
     expect(body).to_have_value("")
@@ -60,6 +61,7 @@ def test_two_people_set_up_a_home_and_exchange_a_letter(
     expect(status).to_have_text("Saving…")
     expect(status).to_have_text("Saved")
     letter_url = jess.url.removesuffix("/edit")
+    jess.locator("summary", has_text="More").click()
     jess.get_by_role("link", name=re.compile("Revisions")).click()
     expect(jess.get_by_text("I never know how to start these.")).to_be_visible()
     expect(jess.get_by_text(re.compile("crumpled", re.I)).first).to_be_visible()

@@ -31,9 +31,9 @@ def test_the_writing_page_offers_to_leave_it_at_a_place(counter, draft, jess, cl
     assert "Hint: they see that something waits" in html and "Hidden: they find it" in html
 
 
-def test_the_writing_page_says_so_when_the_home_has_no_places(draft, jess, client_of):
+def test_the_writing_page_offers_no_place_when_the_home_has_none(draft, jess, client_of):
     html = client_of(jess).get(f"/letters/{draft.pk}/edit").content.decode()
-    assert "This home has no places yet." in html
+    assert "Leave it at a place" not in html and 'name="place"' not in html
 
 
 def test_leaving_a_note_from_the_writing_page(counter, draft, jess, client_of):

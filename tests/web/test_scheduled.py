@@ -46,10 +46,11 @@ def test_the_write_page_asks_when_it_should_arrive_on_the_recipients_clock(
 
     page = text_of(client_of(jess).get(f"/letters/{draft.pk}/edit"))
 
-    assert "<legend>When should it arrive?</legend>" in page
-    assert 'name="arrives" value="now" checked' in page
+    assert '">Arrive later</label>' in page
+    assert 'name="choose" value="send" id="choose-send" checked' in page
     # Not "tomorrow": Rory's tomorrow need not be Jess's.
-    assert "In the morning: Tue 8 Dec at 08:00, Rory's time (Europe/Lisbon)" in page
+    assert "In the morning: 8 December at 08:00, Rory's time (Europe/Lisbon)" in page
+    assert "Send it for 8 December at 08:00</button>" in page
     assert '<label for="arrives_time">Time, Rory\'s time (Europe/Lisbon)</label>' in page
     assert "Times are read on Rory's clock: Europe/Lisbon." in page
     assert 'min="2026-12-07"' in page and 'max="2036-12-0' in page
@@ -148,7 +149,7 @@ def test_the_letter_page_says_when_it_arrives_on_their_clock_and_the_writers(
 
     assert '<strong class="arrives">Arrives <time' in page
     # Rory's day is named, never "tomorrow": it is already Tuesday morning in Tokyo.
-    assert "Wed 9 Dec at 08:00 (Rory's time; tomorrow at 23:00 your time)" in page
+    assert "9 December at 08:00 (Rory's time; tomorrow at 23:00 your time)" in page
     assert 'datetime="2026-12-08T23:00:00+00:00"' in page
 
 
@@ -167,7 +168,7 @@ def test_a_letter_years_ahead_names_its_year(clock, client_of, draft, jess, rory
 
     page = text_of(client_of(jess).get(f"/letters/{draft.pk}"))
 
-    assert "Tue 1 Jan 2030 at 09:00 (your time)" in page
+    assert "1 January 2030 at 09:00 (your time)" in page
 
 
 def test_scheduled_lists_letters_on_their_way_soonest_first_each_with_withdraw(
@@ -185,8 +186,8 @@ def test_scheduled_lists_letters_on_their_way_soonest_first_each_with_withdraw(
     assert page.index("To Rory, soon.") < page.index("To Sam, later.")
     assert "Not mine." not in page
     assert "Arrives <time" in page
-    assert "Tue 8 Dec at 08:00 (Rory's time; tomorrow at 08:00 your time)" in page
-    assert "Tue 1 Jun 2027 at 08:00 (your time)" in page
+    assert "8 December at 08:00 (Rory's time; tomorrow at 08:00 your time)" in page
+    assert "1 June 2027 at 08:00 (your time)" in page
     for letter in (sooner, later):
         assert f'action="/letters/{letter.pk}/withdraw"' in page
     assert page.count(">Withdraw</button>") == 2

@@ -35,7 +35,7 @@ def test_sealing_saves_the_page_first_then_seals_it(client_of, draft, jess):
     assert draft.state == State.SEALED and draft.blind
     assert draft.body == "The words I never sent."
     page = response.content.decode()
-    assert "Sealed. It opens when Rory seals one back to you." in page
+    assert "Sealed. It opens when Rory seals one back." in page
     assert "Rory is told nothing until it opens." in page
     assert "Sealed blind" in page
     assert f'action="/letters/{draft.pk}/withdraw"' in page

@@ -18,9 +18,10 @@ SOON = timedelta(minutes=1)
 
 
 def spoken(at: datetime, tz: ZoneInfo, now: datetime, *, relative: bool = True) -> str:
-    """ "today at 21:30", "tomorrow at 08:00", "Tue 8 Dec at 08:00", "Sat 1 Jan 2028 at
-    09:00": a day and a time on the clock of ``tz``. Without ``relative`` never "today"
-    or "tomorrow": on someone else's clock those would be their today, not the reader's."""
+    """ "today at 21:30", "tomorrow at 08:00", "8 December at 08:00", "1 January 2028 at
+    09:00" (the house's one date style): a day and a time on the clock of ``tz``. Without
+    ``relative`` never "today" or "tomorrow": on someone else's clock those would be their
+    today, not the reader's."""
     local = at.astimezone(tz)
     today = now.astimezone(tz).date()
     if relative and local.date() == today:
@@ -28,7 +29,7 @@ def spoken(at: datetime, tz: ZoneInfo, now: datetime, *, relative: bool = True) 
     elif relative and local.date() == today + timedelta(days=1):
         day = "tomorrow"
     else:
-        day = f"{local:%a} {local.day} {local:%b}"
+        day = f"{local.day} {local:%B}"
         if local.year != today.year:
             day += f" {local.year}"
     return f"{day} at {local:%H:%M}"
@@ -40,8 +41,8 @@ def together(people) -> str:
 
 
 def possessive(people) -> str:
-    joined = together(people)
-    return joined + ("'" if joined.endswith("s") else "'s")
+    """ "Rory's", "Jess's": a name that ends in s takes 's all the same."""
+    return together(people) + "'s"
 
 
 def label(clock: Clock) -> str:

@@ -37,7 +37,7 @@ def seal(request: HttpRequest, letter_id) -> HttpResponse:
         told = f"{other} is told nothing until it opens."
     else:
         told = f"{other} can see that you sealed a letter for them, never a word of it."
-    messages.success(request, f"Sealed. It opens when {other} seals one back to you. {told}")
+    messages.success(request, f"Sealed. It opens when {other} seals one back. {told}")
     return redirect("web:letter", letter_id)
 
 

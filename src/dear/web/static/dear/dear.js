@@ -12,8 +12,10 @@
   // a closed tab or a lost signal never takes a word away.
   const KEPT_PREFIX = "dear:unsaved:";
 
+  // A letter begun is kept under its save URL; a fresh page (no letter yet) under whom
+  // it is to, until its first save makes the letter.
   function keptCopy(form) {
-    const key = KEPT_PREFIX + form.dataset.saveUrl;
+    let key = KEPT_PREFIX + (form.dataset.keptKey || form.dataset.saveUrl);
     function read() {
       try {
         return JSON.parse(localStorage.getItem(key));
@@ -37,6 +39,17 @@
         if (!found) return;
         if (joined === undefined || (Array.isArray(found.text) && found.text.join("\u0000") === joined)) {
           localStorage.removeItem(key);
+        }
+      },
+      // The fresh page became a letter: its words are kept under the letter now.
+      move(saveUrl) {
+        const found = read();
+        try {
+          localStorage.removeItem(key);
+          key = KEPT_PREFIX + saveUrl;
+          if (found) localStorage.setItem(key, JSON.stringify(found));
+        } catch (err) {
+          key = KEPT_PREFIX + saveUrl;
         }
       },
     };
@@ -80,7 +93,9 @@
   }
 
   function autosave(form) {
-    const url = form.dataset.saveUrl;
+    let url = form.dataset.saveUrl;
+    // A fresh page has no letter yet: its first save makes one (POST /write).
+    let created = Boolean(url);
     const status = document.getElementById("save-status");
     const conflict = document.getElementById("conflict");
     const revision = form.elements.revision;
@@ -109,6 +124,7 @@
       data.append("csrfmiddlewaretoken", form.elements.csrfmiddlewaretoken.value);
       data.append("revision", revision.value);
       fields.forEach((f) => data.append(f.name, f.value));
+      if (!created) form.querySelectorAll("[data-start]").forEach((f) => data.append(f.name, f.value));
       return data;
     }
     function schedule(delay) {
@@ -127,13 +143,33 @@
         "This letter changed on another device; your text was kept as revision " + keptAs + ".";
       conflict.hidden = false;
     }
+    // The first save made the letter: from now on the page is that letter's, and its
+    // address says so, without a reload that would take the cursor away.
+    function begin(answer) {
+      created = true;
+      url = answer.urls.save;
+      form.dataset.saveUrl = url;
+      form.action = answer.urls.edit;
+      form.querySelectorAll("[data-action]").forEach((b) => {
+        b.formAction = answer.urls[b.dataset.action];
+      });
+      form.querySelectorAll("[data-href]").forEach((a) => {
+        a.href = answer.urls[a.dataset.href];
+      });
+      form.querySelectorAll("[data-begun]").forEach((el) => {
+        el.hidden = false;
+      });
+      form.querySelectorAll("[data-start]").forEach((el) => el.remove());
+      kept.move(url);
+      history.replaceState(null, "", answer.urls.edit);
+    }
     function byteSize() {
       return new Blob(fields.map((f) => f.value)).size;
     }
 
     function save(leaving) {
       if (stopped || submitting || !dirty()) return Promise.resolve();
-      if (inFlight && leaving) {
+      if (inFlight && leaving && created) {
         // The page is going away: the words typed since that save began go now, beside
         // it. If they arrive second they are kept as a revision of their own.
         return send(true);
@@ -161,9 +197,10 @@
       lastStart = Date.now();
       say("Saving…");
       try {
-        const response = await fetch(url, options);
+        const response = await fetch(created ? url : form.dataset.createUrl, options);
         const answer = await response.json();
         if (response.ok) {
+          if (!created) begin(answer);
           revision.value = answer.revision;
           saved = sending;
           kept.forget(sending);
@@ -230,6 +267,22 @@
     form.addEventListener("submit", (event) => {
       clearTimeout(timer);
       timer = null;
+      if (!created) {
+        // A fresh page: make the letter first, then let the button act on it.
+        event.preventDefault();
+        if (submitting) return;
+        submitting = true;
+        const begun =
+          inFlight ||
+          (inFlight = send(false).finally(() => {
+            inFlight = null;
+          }));
+        begun.then(() => {
+          if (created) form.requestSubmit(event.submitter);
+          else submitting = false;
+        });
+        return;
+      }
       const waiting = inFlight;
       submitting = true;
       if (!waiting) return;
@@ -242,6 +295,26 @@
     window.addEventListener("pageshow", () => {
       submitting = false;
     });
+
+    // Enter in a line of the form never sends the letter: only its buttons do.
+    form.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && event.target.tagName === "INPUT") event.preventDefault();
+    });
+    grow(fields[1]);
+  }
+
+  // The letter grows with its words, where the browser cannot size it by its content.
+  function grow(body) {
+    if (document.activeElement === body && body.value) {
+      body.setSelectionRange(body.value.length, body.value.length);
+    }
+    if (window.CSS && CSS.supports && CSS.supports("field-sizing", "content")) return;
+    const fit = () => {
+      body.style.height = "auto";
+      body.style.height = body.scrollHeight + 2 + "px";
+    };
+    body.addEventListener("input", fit);
+    fit();
   }
 
   // The page's one date style (templatetags/clock.py said()), on the device's clock:
@@ -371,7 +444,7 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     const form = document.getElementById("letter-form");
-    if (form && form.dataset.saveUrl) autosave(form);
+    if (form && (form.dataset.saveUrl || form.dataset.createUrl)) autosave(form);
     forgetSent();
     offline();
     localTimes();

@@ -15,12 +15,13 @@ const SHELL_FILES = [
   "/offline",
 ];
 // Pages kept for offline reading: home, the boxes, one person's letters, a letter, the
-// writing page, a place.
+// writing page (a fresh one too), a place.
 const KEPT_PAGES = [
   /^\/$/,
   /^\/(inbox|sent|drafts|drawer|sealed|moments)$/,
   /^\/with\/[0-9a-f-]+$/,
   /^\/letters\/[0-9a-f-]+(\/edit)?$/,
+  /^\/write$/,
   /^\/places\/[0-9a-f-]+$/,
 ];
 
