@@ -97,7 +97,7 @@ def test_correspondence_with_someone_not_a_housemate_is_404(
 @pytest.mark.parametrize(
     ("path", "words", "action"),
     [
-        ("/inbox", "Nothing has come for you yet.", 'href="/write">Write a letter'),
+        ("/inbox", "Nothing has reached you yet.", 'href="/write">Write a letter'),
         ("/sent", "You have not sent a letter yet.", 'href="/write">Write a letter'),
         ("/drafts", "No drafts. A blank page waits.", 'href="/write">Write a letter'),
         ("/drawer", "The drawer is empty.", 'href="/write">Write a letter'),

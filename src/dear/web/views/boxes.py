@@ -35,7 +35,7 @@ BOX_PAGES = {
     "inbox": BoxPage(
         "Inbox",
         "Letters that have reached you.",
-        "Nothing has come for you yet. Letters wait here once they reach you.",
+        "Nothing has reached you yet. Letters wait here once they arrive.",
         WRITE,
         "web:write",
     ),
