@@ -9,7 +9,7 @@ register = template.Library()
 
 # Every page under its destination; a page not named here marks none.
 SECTIONS = {
-    "home": ("home", "home_settings", "labels", "place", "invite_made"),
+    "home": ("home", "home_settings", "labels", "place", "create_invite", "leave_home"),
     "write": ("write", "edit"),
     "letters": (
         "letters",
