@@ -46,6 +46,17 @@ def invite_rory(jess: Page, rory: Page, server) -> None:
     expect(rory.get_by_role("button", name="Write to Jess")).to_be_visible()
 
 
+def add_place(page: Page, server, name: str, home: str = "The flat") -> None:
+    """From Home to the home's own page, where places are added."""
+    page.goto(server.url("/"))
+    page.get_by_role("link", name=f"Manage {home}").click()
+    if not page.get_by_label("Name of the place").is_visible():
+        page.get_by_text("Add a place", exact=True).click()
+    page.get_by_label("Name of the place").fill(name)
+    page.get_by_role("button", name="Add this place").click()
+    expect(page.get_by_role("link", name=re.compile(name))).to_be_visible()
+
+
 def log_in(page: Page, server, username: str) -> None:
     page.goto(server.url("/login"))
     page.get_by_label("Username").fill(username)
@@ -71,9 +82,7 @@ def set_up(server, chromium) -> Home:
     sign_up_jess(jess, server)
     invite_rory(jess, rory, server)
 
-    jess.goto(server.url("/"))
-    jess.get_by_label("Name of the place").fill("the counter")
-    jess.get_by_role("button", name="Add this place").click()
+    add_place(jess, server, "the counter")
     jess.get_by_role("link", name=re.compile("the counter")).click()
     place = jess.url
 
@@ -93,6 +102,7 @@ def set_up(server, chromium) -> Home:
     jess.goto(server.url("/"))
     home_id = jess.locator('input[name="home"]').first.input_value()
     rory_id = jess.locator('input[name="to"]').first.input_value()
+    jess.get_by_role("link", name="Manage The flat").click()
     jess.get_by_role("button", name="Invite someone to The flat").click()
     invite = jess.get_by_label("Invite link").input_value()
 
@@ -106,6 +116,9 @@ def set_up(server, chromium) -> Home:
     base = server.base_url
     pages = {
         "home": "/",
+        "home-settings": f"/homes/{home_id}",
+        "letters": "/letters",
+        "more": "/more",
         "write": edit.removeprefix(base),
         "letter": letter.removeprefix(base),
         "place": place.removeprefix(base),

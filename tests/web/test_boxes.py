@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from dear.letters import boxes
@@ -91,3 +92,32 @@ def test_correspondence_with_someone_not_a_housemate_is_404(
     client = client_of(jess)
     assert client.get(f"/with/{olive.pk}").status_code == 404
     assert client.get(f"/with/{jess.pk}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "words", "action"),
+    [
+        ("/inbox", "Nothing has reached you yet.", 'href="/write">Write a letter'),
+        ("/sent", "You have not sent a letter yet.", 'href="/write">Write a letter'),
+        ("/drafts", "No drafts. A blank page waits.", 'href="/write">Write a letter'),
+        ("/drawer", "The drawer is empty.", 'href="/write">Write a letter'),
+        ("/basket", "The basket is empty.", 'href="/letters">Back to your letters'),
+        ("/scheduled", "Nothing on its way.", 'href="/write">Write a letter'),
+    ],
+)
+def test_an_empty_box_offers_the_next_step(home, jess, client_of, path, words, action):
+    html = client_of(jess).get(path).content.decode()
+    assert words in html
+    assert action in html
+
+
+def test_a_box_with_letters_offers_no_empty_words(draft, jess, client_of):
+    html = client_of(jess).get("/drafts").content.decode()
+    assert "A blank page waits." not in html
+    assert 'class="empty-state"' not in html
+
+
+def test_an_empty_correspondence_offers_to_write_to_them(home, jess, rory, client_of):
+    html = client_of(jess).get(f"/with/{rory.pk}").content.decode()
+    assert "No letters between you yet." in html
+    assert "Write to Rory" in html

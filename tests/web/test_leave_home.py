@@ -29,11 +29,12 @@ def leave(client, home):
     return client.post(f"/homes/{home.pk}/leave", {"confirm": "yes"}, follow=True)
 
 
-def test_the_home_page_offers_to_leave_each_home(client_of, home, rory):
-    html = client_of(rory).get("/").content.decode()
+def test_the_homes_own_page_offers_to_leave_it(client_of, home, rory):
+    html = client_of(rory).get(f"/homes/{home.pk}").content.decode()
 
     assert f'action="/homes/{home.pk}/leave"' in html
     assert "Leave The flat…" in html
+    assert "Leave The flat…" not in client_of(rory).get("/").content.decode()
 
 
 def test_leaving_asks_first_and_says_plainly_what_happens(client_of, home, rory):

@@ -24,7 +24,19 @@ def test_the_home_page_draws_the_homes_places(home, jess, counter, client_of):
     assert 'class="place-grid"' in html
     assert "The counter" in html and "The book he is reading" in html
     assert 'class="place-tile object' in html and 'class="place-tile spot' in html
+    assert f'href="/places/{counter.pk}"' in html
+    assert f'href="/homes/{home.pk}/labels"' not in html  # on the home's own page
+
+
+def test_the_homes_own_page_draws_its_places_with_their_labels_and_a_way_to_add_one(
+    home, jess, counter, client_of
+):
+    html = client_of(jess).get(f"/homes/{home.pk}").content.decode()
+
+    assert 'class="place-tile spot' in html and "The counter" in html
     assert f'href="/homes/{home.pk}/labels"' in html
+    assert f'action="/homes/{home.pk}/places"' in html
+    assert "Add this place" in html
 
 
 def test_a_place_holding_a_hinted_note_is_marked_for_its_recipient_only(
@@ -41,19 +53,21 @@ def test_a_hidden_note_leaves_no_mark(home, jess, rory, counter, client_of):
     assert "Something waits here for you" not in client_of(rory).get("/").content.decode()
 
 
-def test_adding_a_place_from_the_home_page(home, rory, client_of):
+def test_adding_a_place_from_the_homes_own_page(home, rory, client_of):
     response = client_of(rory).post(
         f"/homes/{home.pk}/places", {"name": "My coat pocket", "kind": "object"}
     )
     assert response.status_code == 302
+    assert response["Location"] == f"/homes/{home.pk}"
     place = Place.objects.get()
     assert (place.name, place.kind) == ("My coat pocket", "object")
 
 
-def test_a_bad_place_name_shows_the_home_page_with_the_reason(home, rory, client_of):
+def test_a_bad_place_name_shows_the_homes_own_page_with_the_reason(home, rory, client_of):
     response = client_of(rory).post(f"/homes/{home.pk}/places", {"name": "x" * 81})
     assert response.status_code == 422
     assert b"at most 80 characters" in response.content
+    assert b"Name of the place" in response.content
     assert not Place.objects.exists()
 
 

@@ -33,6 +33,8 @@ PAGES = {
     # + quiet reminders (one query with the last letter each way as subqueries),
     # + glances that met in the last day, + my own glances still waiting
     "/inbox": 4,
+    "/letters": 5,  # three counts: the writer's own letters, the inbox, sealed for them
+    "/homes/{home}": 6,  # the access check, then the home, its members, its places
     "/with/{rory}": 8,  # each direction walks its writer's own index: 2 letter queries,
     # + their deliveries, + the shared home, + the reminder about them, with its quiet so far
 }
@@ -41,7 +43,7 @@ PAGES = {
 @pytest.mark.parametrize("path", sorted(PAGES))
 def test_a_page_runs_the_same_queries_for_3_letters_as_for_30(home, jess, rory, client_of, path):
     client = client_of(jess)
-    url = path.format(rory=rory.pk)
+    url = path.format(rory=rory.pk, home=home.pk)
     _letters_both_ways(jess, rory, 3)
     with_three = _queries(client, url)
     _letters_both_ways(jess, rory, 27)
@@ -56,7 +58,7 @@ def test_a_page_runs_its_exact_number_of_queries(
     client = client_of(jess)
     _letters_both_ways(jess, rory, 30)
     with django_assert_num_queries(PAGES[path]):
-        client.get(path.format(rory=rory.pk))
+        client.get(path.format(rory=rory.pk, home=home.pk))
 
 
 REMINDER_PAGES = {"/": "since you and", "/settings": "/reminder/stop", "/with/{rory}": "Rory wrote"}

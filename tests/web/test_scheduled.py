@@ -207,11 +207,11 @@ def test_withdrawing_from_the_scheduled_list_comes_back_to_it(clock, client_of, 
     assert draft.state == State.KEPT
 
 
-def test_the_sent_box_and_the_home_page_lead_to_the_scheduled_list(client_of, home, jess):
+def test_the_sent_box_and_the_letters_page_lead_to_the_scheduled_list(client_of, home, jess):
     browser = client_of(jess)
 
     assert 'href="/scheduled"' in browser.get("/sent").content.decode()
-    assert 'href="/scheduled"' in browser.get("/").content.decode()
+    assert 'href="/scheduled"' in browser.get("/letters").content.decode()
 
 
 def test_the_scheduled_list_runs_the_same_queries_for_one_letter_as_for_ten(

@@ -27,6 +27,7 @@ def test_welcome_makes_the_first_person_and_their_home_and_logs_them_in(db, clie
     assert list(Home.objects.of_member(ada).values_list("name", flat=True)) == ["The lighthouse"]
     page = client.get("/")
     assert b"The lighthouse" in page.content
+    # Nobody else lives there yet: the home page offers the invite itself.
     assert b"Invite someone to The lighthouse" in page.content
 
 
@@ -91,3 +92,21 @@ def test_making_a_home_without_a_name_shows_why(db, client_of):
     response = client_of(make_person("lone")).post("/homes", {"name": ""})
     assert response.status_code == 422
     assert b"Give the home a name." in response.content
+
+
+def test_someone_nothing_has_reached_is_not_told_everything_was_read(home, rory, client_of):
+    page = client_of(rory).get("/").content.decode()
+    assert "Nothing has come for you yet." in page
+    assert "Everything that reached you has been read." not in page
+
+
+def test_someone_who_read_everything_is_told_so(delivered, rory, client_of):
+    client = client_of(rory)
+    client.get(f"/letters/{delivered.pk}")
+    page = client.get("/").content.decode()
+    assert "Nothing new. Everything that reached you has been read." in page
+    assert "Nothing has come for you yet." not in page
+
+
+def test_the_home_page_leads_to_all_the_letters(home, jess, client_of):
+    assert 'href="/letters"' in client_of(jess).get("/").content.decode()

@@ -3,14 +3,12 @@ everything else of theirs, and their tokens for the terminal and other apps."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dear.accounts import services as accounts
@@ -91,19 +89,11 @@ def receipts(request: HttpRequest) -> HttpResponse:
     return redirect("web:settings")
 
 
-def home_page_of(home_id: uuid.UUID) -> str:
-    """Where one home's own page is (its name, members, places, glance window)."""
-    try:
-        return reverse("web:home_settings", args=[home_id])
-    except NoReverseMatch:
-        return f"/homes/{home_id}"
-
-
 @login_required
 @require_GET
 def more(request: HttpRequest) -> HttpResponse:
     homes = [
-        {"name": name, "url": home_page_of(pk)}
+        {"name": name, "url": reverse("web:home_settings", args=[pk])}
         for pk, name in homes_seen.names_of(person_of(request))
     ]
     return render(request, "web/more.html", {"homes": homes})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -17,19 +19,50 @@ from dear.web.views.common import person_of, rows
 
 # Where a letter that can no longer go (someone left its home) says so.
 UNSENT_BOXES = ("drafts", "drawer")
+
+
+@dataclass(frozen=True)
+class BoxPage:
+    title: str
+    lead: str
+    empty: str
+    action: str  # the next step an empty box offers: its words…
+    action_url: str  # …and where it goes (a URL name)
+
+
+WRITE = "Write a letter"
 BOX_PAGES = {
-    "inbox": ("Inbox", "Letters that have reached you.", "Nothing has reached you yet."),
-    "sent": ("Sent", "Letters you sent.", "You have not sent a letter yet."),
-    "drafts": ("Drafts", "Pages you are still writing.", "No drafts. A blank page waits."),
-    "drawer": (
+    "inbox": BoxPage(
+        "Inbox",
+        "Letters that have reached you.",
+        "Nothing has reached you yet. Letters wait here once they arrive.",
+        WRITE,
+        "web:write",
+    ),
+    "sent": BoxPage(
+        "Sent", "Letters you sent.", "You have not sent a letter yet.", WRITE, "web:write"
+    ),
+    "drafts": BoxPage(
+        "Drafts",
+        "Pages you are still writing.",
+        "No drafts. A blank page waits.",
+        WRITE,
+        "web:write",
+    ),
+    "drawer": BoxPage(
         "The drawer",
         "Finished letters you kept, unsent. Send one whenever you are ready.",
-        "The drawer is empty.",
+        "The drawer is empty. A letter you finish and keep, unsent, waits here, for years if "
+        "need be.",
+        WRITE,
+        "web:write",
     ),
-    "basket": (
+    "basket": BoxPage(
         "The basket",
         "Letters you discarded. Restore one, or empty the basket for good.",
-        "The basket is empty.",
+        "The basket is empty. A page you discard waits here until you empty it.",
+        "Back to your letters",
+        "web:letters",
     ),
 }
 
@@ -47,16 +80,8 @@ def box_view(box: str):
             limit=boxes.PAGE_SIZE,
             departures=box in UNSENT_BOXES,
         )
-        title, lead, empty = BOX_PAGES[box]
         shown = rows(found, me)
-        context = {
-            "box": box,
-            "title": title,
-            "lead": lead,
-            "empty": empty,
-            "rows": shown,
-            "next_cursor": older,
-        }
+        context = {"box": box, "page": BOX_PAGES[box], "rows": shown, "next_cursor": older}
         return render(request, "web/box.html", context)
 
     view.__name__ = f"{box}_box"
@@ -68,6 +93,13 @@ sent = box_view("sent")
 drafts = box_view("drafts")
 drawer = box_view("drawer")
 basket = box_view("basket")
+
+
+@login_required
+@require_GET
+def letters_hub(request: HttpRequest) -> HttpResponse:
+    """Every box on one page, with how many letters each holds, and a search."""
+    return render(request, "web/letters.html", {"counts": boxes.counts(person_of(request))})
 
 
 @login_required

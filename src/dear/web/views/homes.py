@@ -1,4 +1,4 @@
-"""The home page, making a home, invites into it, and leaving it."""
+"""The home page, a home's own page, making a home, invites into it, and leaving it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from dear.accounts import services as accounts
 from dear.homes import seen as homes_seen
@@ -18,7 +18,9 @@ from dear.homes import services as homes
 from dear.homes.access import home_for_member, is_member, members_of
 from dear.letters import boxes, notes, seen
 from dear.lib import links
+from dear.lib.errors import NotFound
 from dear.mutual import seen as mutual_seen
+from dear.mutual.services import WINDOW_MINUTES, window_words
 from dear.notify import reminders
 from dear.web.errors import friendly
 from dear.web.views.common import person_of, rows
@@ -46,6 +48,8 @@ def _home_context(request: HttpRequest, **_) -> dict:
         "homes": my_homes,
         "quiet": quiet,
         "waiting": waiting,
+        # "Everything has been read" only to someone something has reached.
+        "received": bool(recent),
         # Notes left at places since archived, for their writer to move or take back.
         "stranded": rows(notes.stranded_notes(me)[:STRANDED_SHOWN], me),
         "sealed_stubs": seen.sealed_stubs(me, STUBS_SHOWN),
@@ -67,7 +71,30 @@ def home_page(request: HttpRequest) -> HttpResponse:
 def create_home(request: HttpRequest) -> HttpResponse:
     home = homes.create_home(person_of(request), request.POST.get("name", ""))
     messages.success(request, f"{home.name} is ready. Invite someone to it.")
-    return redirect("web:home")
+    return redirect("web:home_settings", home.pk)
+
+
+def home_settings_context(request: HttpRequest, home_id, **_) -> dict:
+    """A home's own page: its people, its places and labels, invites, the glance window
+    and leaving. Only its current members see it; anyone else gets the 404 of a missing
+    one."""
+    me = person_of(request)
+    home_for_member(me, home_id)
+    home = homes_seen.home(me, home_id)
+    if home is None:  # left between the two reads
+        raise NotFound()
+    return {
+        "home": home,
+        "window": window_words(home.glance_window_minutes),
+        "window_range": WINDOW_MINUTES,
+    }
+
+
+@login_required
+@require_GET
+@friendly
+def home_settings(request: HttpRequest, home_id) -> HttpResponse:
+    return render(request, "web/home_settings.html", home_settings_context(request, home_id))
 
 
 def qr_svg(text: str) -> str:

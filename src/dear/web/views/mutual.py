@@ -16,6 +16,7 @@ from dear.mutual import services as mutual
 from dear.mutual.services import window_words
 from dear.web.errors import friendly
 from dear.web.views.common import person_of, rows
+from dear.web.views.homes import home_settings_context
 from dear.web.views.write import _save_posted
 
 
@@ -106,11 +107,11 @@ def glance(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-@friendly
+@friendly(form="web/home_settings.html", context=home_settings_context)
 def glance_window(request: HttpRequest, home_id) -> HttpResponse:
     home = mutual.set_glance_window(person_of(request), home_id, request.POST.get("minutes"))
     messages.success(
         request,
         f"Glances in {home.name} now meet within {window_words(home.glance_window_minutes)}.",
     )
-    return redirect("web:moments")
+    return redirect("web:home_settings", home.pk)

@@ -26,7 +26,7 @@ from dear.lib import links
 from dear.lib.errors import Invalid
 from dear.web.errors import friendly
 from dear.web.views.common import person_of, rows
-from dear.web.views.homes import _home_context
+from dear.web.views.homes import home_settings_context
 from dear.web.views.write import _save_posted
 
 PAPERS = {"a4": "A4", "letter": "US Letter"}
@@ -118,13 +118,13 @@ def label(request: HttpRequest, label: str) -> HttpResponse:
 
 @login_required
 @require_POST
-@friendly(form="web/home.html", context=_home_context)
+@friendly(form="web/home_settings.html", context=home_settings_context)
 def create_place(request: HttpRequest, home_id) -> HttpResponse:
     made = homes.create_place(
         person_of(request), home_id, request.POST.get("name", ""), request.POST.get("kind")
     )
     messages.success(request, f"{capfirst(made.name)} is a place in {made.home.name} now.")
-    return redirect("web:home")
+    return redirect("web:home_settings", home_id)
 
 
 @login_required
