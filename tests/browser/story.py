@@ -141,7 +141,6 @@ def set_up(server, chromium) -> Home:
         "search": "/search?q=dinner",
         "archive": "/archive",
         "settings": "/settings",
-        "more": "/more",
         "tokens": "/settings/tokens",
         "delete-account": "/settings/delete",
         "offline": "/offline",

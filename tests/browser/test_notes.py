@@ -136,11 +136,10 @@ def test_the_place_shows_the_writers_note_and_keeps_its_label_a_tap_away(
     href = leave.get_attribute("href")
     assert "choose=place" in href and "place=" + flat.pages["place"].rsplit("/", 1)[1] in href
 
-    # Jess leaves a hinted note there for Rory.
-    jess.goto(server.url("/"))
-    jess.get_by_role("button", name="Write to Rory").click()
+    # Jess follows it: the writer opens with the counter already chosen.
+    leave.click()
     jess.get_by_label("Letter", exact=True).fill("Look in the book. Then look at me.")
-    jess.get_by_label("Leave it at…").select_option(label="the counter")
+    expect(jess.get_by_label("Leave it at…")).to_have_value(href.rsplit("place=", 1)[1][:36])
     jess.get_by_role("radio", name=re.compile("^Hint")).check()
     jess.get_by_role("button", name="Leave it there").click()
     expect(jess.get_by_text("Left by the counter for Rory.")).to_be_visible()
@@ -187,6 +186,7 @@ def test_the_place_shows_the_writers_note_and_keeps_its_label_a_tap_away(
     jess.goto(server.url("/"))
     jess.get_by_role("button", name="Write to Rory").click()
     jess.get_by_label("Letter", exact=True).fill("And this one, for Sunday.")
+    jess.get_by_label("Leave it at a place").check()
     jess.get_by_label("Leave it at…").select_option(label="the counter")
     jess.get_by_role("button", name="Leave it there").click()
     expect(jess.get_by_text("nothing tells Rory it is there")).to_be_visible()

@@ -121,3 +121,10 @@ def test_asking_again_for_the_password_is_slowed_down_apart_from_logins(jess, se
         services.check_password_again(jess, PASSWORD)
     # A borrowed session's guessing never refuses Jess at the login page.
     assert services.login("jess", PASSWORD, address="10.0.0.1") == jess
+
+
+def test_addresses_of_one_ipv6_network_count_as_one(jess, settings, clock):
+    for n in range(settings.LOGIN_LIMIT):
+        wrong(address=f"2001:db8:1:2::{n + 1:x}")
+    assert refused_for(address="2001:db8:1:2::99") == 1
+    assert services.login("jess", PASSWORD, address="2001:db8:1:3::1") == jess

@@ -27,9 +27,14 @@ PROXIES = (ipaddress.ip_network("10.0.0.2"), ipaddress.ip_network("fd00::/8"))
         ("fd00::5", "198.51.100.1, 10.0.0.2", PROXIES, "198.51.100.1"),
         # Not from a trusted proxy: the header is ignored even if it names one.
         ("203.0.113.9", "10.0.0.2", PROXIES, "203.0.113.9"),
-        # A trusted proxy with nothing to say, or only trusted hops: the proxy itself.
+        # A trusted proxy with nothing to say: the proxy itself.
         ("10.0.0.2", "", PROXIES, "10.0.0.2"),
-        ("10.0.0.2", "fd00::1", PROXIES, "10.0.0.2"),
+        # Only trusted hops (a proxy serving its own LAN): the one furthest back.
+        ("10.0.0.2", "fd00::1", PROXIES, "fd00::1"),
+        ("10.0.0.2", "fd00::7, fd00::1", PROXIES, "fd00::7"),
+        # Ports and brackets some proxies add are not part of the address.
+        ("10.0.0.2", "198.51.100.1:5678", PROXIES, "198.51.100.1"),
+        ("10.0.0.2", "[2001:db8::1]:443", PROXIES, "2001:db8::1"),
         # Something that is not an address from a trusted proxy: not believed.
         ("10.0.0.2", "unknown", PROXIES, "10.0.0.2"),
     ],

@@ -191,3 +191,15 @@ def test_dear_status_says_whether_a_worker_is_sweeping(dear_server_factory, emai
     finally:
         worker.terminate()
         worker.wait(timeout=20)
+
+
+def test_stopping_the_whole_server_group_starts_no_worker_again(dear_server_factory):
+    server = dear_server_factory()
+    (worker,) = workers_of(server.process.pid)
+
+    os.killpg(server.process.pid, signal.SIGTERM)  # as a service manager stops a service
+    server.process.wait(timeout=30)
+
+    assert gone(worker)
+    assert "starting it again" not in server.log()
+    assert workers_of(server.process.pid) == []

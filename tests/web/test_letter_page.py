@@ -223,9 +223,11 @@ def test_revisions_show_only_pages_that_differ_with_how_long_after(draft, jess, 
 
     page = client_of(jess).get(f"/letters/{draft.pk}/revisions").content.decode()
 
-    assert page.count('class="card revision"') == 3
-    assert page.count("Dear me, where to begin.") == 1
-    newest, middle, first = page.split('class="card revision"')[1:]
+    # The blank page is left out; the crumpled page and its restored copy both stay.
+    assert page.count('class="card revision"') == 4
+    assert page.count("Dear me, where to begin.") == 2
+    newest, middle, restored_page, crumpled = page.split('class="card revision"')[1:]
     assert "<strong>12 minutes later</strong>" in newest and "the page now" in newest
     assert "<strong>eight minutes later</strong>" in middle
-    assert "later</strong>" not in first and "Dear me, where to begin." in first
+    assert "<strong>12 minutes later</strong>" in restored_page
+    assert "later</strong>" not in crumpled and "crumpled" in crumpled

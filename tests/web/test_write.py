@@ -1,4 +1,5 @@
 import json
+import re
 import zoneinfo
 from datetime import timedelta
 
@@ -586,3 +587,14 @@ def test_one_housemate_in_two_homes_is_still_written_to_straight_away(jess, rory
     response = client_of(jess).get("/write")
     assert response.status_code == 302
     assert response["Location"].startswith(f"/write?to={rory.pk}&home=")
+
+
+def test_words_kept_on_a_shared_device_are_offered_only_to_the_one_who_wrote_them(
+    home, jess, sam, rory, client_of
+):
+    def kept_key(person):
+        page = client_of(person).get(f"/write?to={rory.pk}&home={home.pk}").content.decode()
+        return re.search(r'data-kept-key="([^"]+)"', page).group(1)
+
+    assert str(jess.pk) in kept_key(jess)
+    assert kept_key(jess) != kept_key(sam)

@@ -15,6 +15,7 @@ from a device he logged in from before.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 import secrets
 from collections.abc import Callable
@@ -49,9 +50,24 @@ def account_key(username: str) -> str:
     return hashlib.sha256((username or "").strip().lower().encode()).hexdigest()
 
 
+def _network_of(address: str) -> str:
+    """An IPv6 address counts with its /64, which one household (or one attacker) is
+    given whole; an IPv4 address counts alone."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+
+
 def login_keys(username: str, where: Where) -> dict[str, int]:
     """The keys one login attempt counts under, each with its free attempts."""
     account = account_key(username)
+    where = Where(address=_network_of(where.address), device=where.device)
     if where.device:
         # A device this account logged in from: only its own guesses slow it down.
         return {f"device:{account}:{where.device}"[:KEY_LENGTH]: settings.LOGIN_LIMIT}

@@ -22,6 +22,8 @@ STOP_GRACE_SECONDS = 10
 RESTART_FIRST_WAIT = 1.0
 RESTART_MAX_WAIT = 60.0
 RESTART_RESET_AFTER = 60.0
+# A worker that ends this way was asked to: exit 0 (its parent went), SIGTERM, SIGINT.
+ASKED_TO_STOP = {0, -signal.SIGTERM, -signal.SIGINT}
 
 
 def worker(
@@ -89,15 +91,18 @@ class Supervisor:
     def _spawn(self) -> None:
         with self._lock:
             if not self._stopping.is_set():
-                self.process = subprocess.Popen(self.command)
+                # A session of its own: a Ctrl-C at the terminal, or a service manager
+                # signalling the server's group, reaches the server, which stops this
+                # worker itself (stop below) rather than see it die and start another.
+                self.process = subprocess.Popen(self.command, start_new_session=True)
                 self.started_at = time.monotonic()
 
     def _watch(self) -> None:
         wait = RESTART_FIRST_WAIT
         while not self._stopping.is_set():
             code = self.process.wait() if self.process else None
-            if self._stopping.is_set():
-                return
+            if self._stopping.is_set() or code in ASKED_TO_STOP:
+                return  # it was stopped on purpose (by us, or by whoever signalled it)
             lived = time.monotonic() - self.started_at
             wait = RESTART_FIRST_WAIT if lived > RESTART_RESET_AFTER else wait
             err.print(

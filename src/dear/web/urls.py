@@ -42,8 +42,6 @@ urlpatterns = [
     path("settings/time/device", clock.device_zone, name="device_zone"),
     path("more", account.more, name="more"),
     path("settings/tokens", account.tokens, name="tokens"),
-    # The same address under the name its form has always posted to (never resolved).
-    path("settings/tokens", account.tokens, name="create_token"),
     path("settings/tokens/<uuid:token_id>/revoke", account.revoke_token, name="revoke_token"),
     path("homes", homes.create_home, name="create_home"),
     path("homes/<uuid:home_id>", homes.home_settings, name="home_settings"),

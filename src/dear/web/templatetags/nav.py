@@ -9,7 +9,15 @@ register = template.Library()
 
 # Every page under its destination; a page not named here marks none.
 SECTIONS = {
-    "home": ("home", "home_settings", "labels", "place", "create_invite", "leave_home"),
+    "home": (
+        "home",
+        "home_settings",
+        "labels",
+        "place",
+        "manage_place",
+        "create_invite",
+        "leave_home",
+    ),
     "write": ("write", "edit"),
     "letters": (
         "letters",
@@ -26,7 +34,7 @@ SECTIONS = {
         "search",
     ),
     "moments": ("moments",),
-    "more": ("more", "settings", "archive", "delete_account"),
+    "more": ("more", "settings", "tokens", "archive", "delete_account"),
 }
 SECTION_OF = {page: section for section, pages in SECTIONS.items() for page in pages}
 

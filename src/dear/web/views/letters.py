@@ -90,14 +90,23 @@ def _words(rev) -> tuple[str, str, str]:
 
 def distinct_pages(revisions) -> list[dict]:
     """The pages worth showing, newest first: a save that changed nothing is folded into
-    the one before it (keeping the later number and its marks, such as "crumpled"); a
+    the one before it (keeping the later number), unless either was crumpled; a
     page with no words in its body is left out unless it was crumpled (a salutation and
     no further is part of the story); each says how long after the one before it came."""
     shown: list = []
     for rev in revisions:
         if not rev.body.strip() and not rev.crumpled:
             continue
-        if shown and _words(shown[-1]) == _words(rev):
+        # A crumpled page, or one kept from a conflict, is part of the story: never
+        # folded away, nor folded into.
+        marked = rev.crumpled or rev.conflict
+        last = shown[-1] if shown else None
+        if (
+            last
+            and _words(last) == _words(rev)
+            and not marked
+            and not (last.crumpled or last.conflict)
+        ):
             shown[-1] = rev
             continue
         shown.append(rev)

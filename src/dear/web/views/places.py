@@ -23,7 +23,7 @@ from dear.letters import notes
 from dear.letters import services as letters
 from dear.letters.seen import own as seen_own
 from dear.lib import links
-from dear.lib.errors import Invalid
+from dear.lib.errors import Invalid, NotFound
 from dear.web.errors import friendly
 from dear.web.views.common import person_of, rows
 from dear.web.views.homes import home_settings_context
@@ -53,7 +53,10 @@ def label_svg(url: str, name: str) -> str:
 def write_here(viewer, place) -> str:
     """The writing page with this place already chosen for the note; with one housemate,
     already to them (with several, the page asks whom)."""
-    [home] = homes_seen.homes_of(viewer, home_ids=[place.home], places=False)
+    found = homes_seen.homes_of(viewer, home_ids=[place.home], places=False)
+    if not found:
+        raise NotFound()  # they left the home a moment ago
+    [home] = found
     query = {"home": place.home, "choose": "place", "place": place.id}
     if len(home.housemates) == 1:
         query["to"] = home.housemates[0].id
