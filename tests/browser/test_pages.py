@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.story import PHONE, node_tool, set_up
+from tests.server import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -74,8 +75,10 @@ def test_every_page_passes_axe_fits_a_360px_screen_and_stays_light(
     dear_server_factory, chromium, page_errors, artifacts
 ):
     # Email set up, so the pages show everything it adds; nothing here sends any.
-    email = {"DEAR_EMAIL_URL": "smtp://127.0.0.1:9", "DEAR_PUBLIC_URL": "http://127.0.0.1"}
-    server = dear_server_factory(send_undo_seconds=0, env=email)
+    # DEAR_PUBLIC_URL names the server's own address: invite links go there.
+    port = free_port()
+    email = {"DEAR_EMAIL_URL": "smtp://127.0.0.1:9", "DEAR_PUBLIC_URL": f"http://127.0.0.1:{port}"}
+    server = dear_server_factory(send_undo_seconds=0, env=email, port=port)
     problems: list[str] = []
     weights: dict[str, int] = {}
 

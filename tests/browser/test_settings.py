@@ -11,13 +11,18 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.story import PHONE, sign_up_jess
 from tests.helpers import PASSWORD
+from tests.server import free_port
 
 pytestmark = pytest.mark.browser
 
 WIDE = {"width": 1280, "height": 800}
+
+
 # Email "set up" to a port where nothing listens: the pages show all email adds, and a
 # link that cannot go is said plainly. Nothing is sent.
-EMAIL = {"DEAR_EMAIL_URL": "smtp://127.0.0.1:9", "DEAR_PUBLIC_URL": "http://127.0.0.1"}
+def email_env(port: int) -> dict:
+    """Email set up (nothing is sent), DEAR_PUBLIC_URL naming the server's own address."""
+    return {"DEAR_EMAIL_URL": "smtp://127.0.0.1:9", "DEAR_PUBLIC_URL": f"http://127.0.0.1:{port}"}
 
 
 class Taps:
@@ -105,7 +110,8 @@ def test_from_home_receipts_off_export_and_log_out_each_take_three_taps_or_fewer
 def test_with_email_quiet_hours_follow_the_address_and_tokens_have_their_own_page(
     dear_server_factory, chromium, page_errors, artifacts
 ):
-    server = dear_server_factory(send_undo_seconds=0, env=EMAIL)
+    port = free_port()
+    server = dear_server_factory(send_undo_seconds=0, env=email_env(port), port=port)
     page = chromium.new_context(viewport=PHONE).new_page()
     page.on("pageerror", lambda exc: page_errors.append(str(exc)))
     sign_up_jess(page, server)
