@@ -56,9 +56,7 @@ def test_writing_a_letter_and_choosing_what_happens_to_it(
     jess.on("pageerror", lambda exc: page_errors.append(str(exc)))
     story.sign_up_jess(jess, server)
     story.invite_rory(jess, rory, server)
-    jess.goto(server.url("/"))
-    jess.get_by_label("Name of the place").fill("the counter")
-    jess.get_by_role("button", name="Add this place").click()
+    story.add_place(jess, server, "the counter")
 
     # Write opens the letter itself: the salutation written, the cursor in the letter.
     jess.goto(server.url("/"))

@@ -87,7 +87,7 @@ def import_letters(request: HttpRequest, archive: File[UploadedFile]):
     return Status(201, counts)
 
 
-@router.post("/me/delete", response=answers({200: FarewellOut}, *AUTHED, 400, 422))
+@router.post("/me/delete", response=answers({200: FarewellOut}, *AUTHED, 400, 422, 429))
 def delete_me(request: HttpRequest, payload: DeleteMeIn):
     """Delete my account for good (export first: GET /export). What only I had goes;
     letters that reached someone stay with them, from a former member."""
