@@ -6,7 +6,7 @@ this only says it, for the pages.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -17,6 +17,13 @@ from dear.lib import words
 SOON = timedelta(minutes=1)
 
 
+def day(local: datetime, today: date) -> str:
+    """ "8 December", or "8 December 2027" when not ``today``'s year: the house's one way
+    of naming a day."""
+    named = f"{local.day} {local:%B}"
+    return named if local.year == today.year else f"{named} {local.year}"
+
+
 def spoken(at: datetime, tz: ZoneInfo, now: datetime, *, relative: bool = True) -> str:
     """ "today at 21:30", "tomorrow at 08:00", "8 December at 08:00", "1 January 2028 at
     09:00" (the house's one date style): a day and a time on the clock of ``tz``. Without
@@ -25,14 +32,12 @@ def spoken(at: datetime, tz: ZoneInfo, now: datetime, *, relative: bool = True) 
     local = at.astimezone(tz)
     today = now.astimezone(tz).date()
     if relative and local.date() == today:
-        day = "today"
+        named = "today"
     elif relative and local.date() == today + timedelta(days=1):
-        day = "tomorrow"
+        named = "tomorrow"
     else:
-        day = f"{local.day} {local:%B}"
-        if local.year != today.year:
-            day += f" {local.year}"
-    return f"{day} at {local:%H:%M}"
+        named = day(local, today)
+    return f"{named} at {local:%H:%M}"
 
 
 def together(people) -> str:

@@ -37,8 +37,8 @@ def said(at: datetime, now: datetime | None = None, *, clock_only: bool | str = 
         return f"{near[days]} {hm}"
     if local.year != now.year:
         # Years ago the hour no longer matters; the day does.
-        return f"{local.day} {local:%B %Y}"
-    return f"{local.day} {local:%B}, {hm}"
+        return clock.day(local, now.date())
+    return f"{clock.day(local, now.date())}, {hm}"
 
 
 @register.simple_tag(name="said")
@@ -68,9 +68,8 @@ def kept_line(context, letter) -> str:
     held = span(sent - letter.written_at)
     if timezone.localtime(sent).date() == now.date():
         return f"{who} wrote this {span(now - letter.written_at)} ago and kept it until today."
-    written = timezone.localtime(letter.written_at)
-    day = f"{written.day} {written:%B}" + (f" {written.year}" if written.year != now.year else "")
-    return f"{who} wrote this on {day} and kept it for {held} before {verb} it."
+    written = clock.day(timezone.localtime(letter.written_at), now.date())
+    return f"{who} wrote this on {written} and kept it for {held} before {verb} it."
 
 
 @cache
