@@ -65,6 +65,16 @@ def log_in(page: Page, server, username: str) -> None:
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()
 
 
+def leave_note(page: Page, server, words: str, place: str = "the counter") -> None:
+    """From Home, write to Rory and leave the letter at ``place``, as it is (hidden)."""
+    page.goto(server.url("/"))
+    page.get_by_role("button", name="Write to Rory").click()
+    page.get_by_label("Letter", exact=True).fill(words)
+    page.get_by_label("Leave it at a place").check()
+    page.get_by_label("Leave it at…").select_option(label=place)
+    page.get_by_role("button", name="Leave it there").click()
+
+
 @dataclass
 class Home:
     server: object

@@ -123,12 +123,7 @@ def test_rory_confirms_his_address_and_is_told_of_letters_but_not_of_notes(
 
     # Jess leaves a note for him by the counter: notes are found, not announced.
     story.add_place(jess, server, "the counter")
-    jess.goto(server.url("/"))
-    jess.get_by_role("button", name="Write to Rory").click()
-    jess.get_by_label("Letter", exact=True).fill("Look under the fruit bowl.")
-    jess.get_by_label("Leave it at a place").check()
-    jess.get_by_label("Leave it at…").select_option(label="the counter")
-    jess.get_by_role("button", name="Leave it there").click()
+    story.leave_note(jess, server, "Look under the fruit bowl.")
     expect(jess.get_by_text("not found yet")).to_be_visible()
 
     # The outbox sends in the order things fall due, so the next email after the

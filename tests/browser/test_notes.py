@@ -183,12 +183,7 @@ def test_the_place_shows_the_writers_note_and_keeps_its_label_a_tap_away(
     expect(jess.get_by_role("link", name="Your note for Rory")).to_have_count(0)
 
     # A second note, found on a wide screen; the first is then among those found before.
-    jess.goto(server.url("/"))
-    jess.get_by_role("button", name="Write to Rory").click()
-    jess.get_by_label("Letter", exact=True).fill("And this one, for Sunday.")
-    jess.get_by_label("Leave it at a place").check()
-    jess.get_by_label("Leave it at…").select_option(label="the counter")
-    jess.get_by_role("button", name="Leave it there").click()
+    story.leave_note(jess, server, "And this one, for Sunday.")
     expect(jess.get_by_text("nothing tells Rory it is there")).to_be_visible()
     rory.set_viewport_size({"width": 1280, "height": 800})
     rory.goto(label_url)
