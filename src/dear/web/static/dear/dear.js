@@ -320,12 +320,15 @@
   // The page's one date style (templatetags/clock.py said()), on the device's clock:
   // "today 12:04", "yesterday 18:30", "2 December, 12:04", "2 December 2023".
   function localTimes() {
+    const times = document.querySelectorAll("time[data-local]");
+    // Making a formatter loads the device's locale data: not on pages with no times.
+    if (!times.length) return;
     const clock = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
     const month = new Intl.DateTimeFormat("en-GB", { month: "long" });
     const now = new Date();
     const midnight = (d) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
     const near = { "-1": "yesterday", 0: "today", 1: "tomorrow" };
-    document.querySelectorAll("time[data-local]").forEach((el) => {
+    times.forEach((el) => {
       const when = new Date(el.getAttribute("datetime"));
       if (isNaN(when)) return;
       const days = Math.round((midnight(when) - midnight(now)) / 86400000);
@@ -351,8 +354,9 @@
   // server this device's zone, once. It is kept only if they still have none.
   function tellZone() {
     const form = document.querySelector("form[data-zone-probe]");
+    if (!form) return;
     const zone = deviceZone();
-    if (!form || !zone) return;
+    if (!zone) return;
     form.elements.time_zone.value = zone;
     fetch(form.action, {
       method: "POST",
@@ -364,9 +368,11 @@
 
   // Settings: "Use this device's zone" picks it in the list, when the list has it.
   function zoneButtons() {
-    document.querySelectorAll("button[data-device-zone]").forEach((button) => {
+    const buttons = document.querySelectorAll("button[data-device-zone]");
+    if (!buttons.length) return;
+    const zone = deviceZone();
+    buttons.forEach((button) => {
       const select = document.getElementById(button.dataset.deviceZone);
-      const zone = deviceZone();
       if (!select || !zone || !Array.from(select.options).some((o) => o.value === zone)) return;
       button.hidden = false;
       button.addEventListener("click", () => {
@@ -431,7 +437,11 @@
   function offline() {
     const worker = document.body.dataset.worker;
     if (!worker || !("serviceWorker" in navigator)) return;
-    navigator.serviceWorker.register(worker, { scope: "/" }).catch(() => {});
+    // After the page has loaded: fetching and keeping the shell must not compete with
+    // showing the letter on a slow phone.
+    const register = () => navigator.serviceWorker.register(worker, { scope: "/" }).catch(() => {});
+    if (document.readyState === "complete") register();
+    else window.addEventListener("load", register, { once: true });
     const banner = document.getElementById("offline-banner");
     if (!banner) return;
     const show = () => {
