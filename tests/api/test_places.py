@@ -19,6 +19,7 @@ def test_making_a_place_answers_201_with_it(home, as_rory):
         "id": str(place.pk),
         "name": "The book",
         "kind": "object",
+        "at": "in the book",
         "label_url": f"http://testserver/p/{place.label}",
         "waiting": False,
         "archived_at": None,

@@ -67,7 +67,7 @@ def test_a_note_left_at_a_place_with_a_hint_is_found_by_visiting_it(two_terminal
     left = jess.run("write", "rory", "--at", "counter", "--hint", WORDS="Under the cup.")
 
     assert left.returncode == 0, left.stderr
-    assert "Left for Rory at The counter with a hint" in left.stdout
+    assert "Left for Rory by the counter with a hint" in left.stdout
     assert rory.json("inbox") == []
     [place] = rory.json("places")
     assert place["name"] == "The counter" and place["waiting"] is True

@@ -43,6 +43,7 @@ def place(request: HttpRequest, one: homes_seen.SeenPlace) -> dict:
         "id": one.id,
         "name": one.name,
         "kind": one.kind,
+        "at": one.at,
         "label_url": links.shared_url(request, reverse("web:label", args=[one.label])),
         "waiting": one.waiting,
         "archived_at": one.archived_at,

@@ -151,6 +151,7 @@ class PlaceOut(Schema):
     id: UUID
     name: str
     kind: str
+    at: str = Field(description='The place inside a sentence: "by the counter", "in the book".')
     label_url: str = Field(description="The URL the place's QR label points at.")
     waiting: bool = Field(description="A note for me waits here, and its writer left a hint.")
     archived_at: datetime | None

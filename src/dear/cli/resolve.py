@@ -25,6 +25,7 @@ class Place:
     id: str
     name: str
     kind: str
+    at: str  # "by the counter", "in the book"
     waiting: bool
     home: str
     home_name: str
@@ -56,7 +57,7 @@ class Household:
 
     def places(self, home: str | None = None) -> list[Place]:
         return [
-            Place(p["id"], p["name"], p["kind"], p["waiting"], h["id"], h["name"])
+            Place(p["id"], p["name"], p["kind"], p["at"], p["waiting"], h["id"], h["name"])
             for h in self.homes
             if home is None or h["id"] == home
             for p in h["places"]

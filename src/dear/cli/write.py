@@ -274,7 +274,7 @@ def act(server: Server, letter: dict, plan: Plan) -> None:
         payload = {"place": plan.place.id, "hint": plan.hint, **plan.when()}
         server.post_json(f"{path}/send", payload)
         told = " with a hint" if plan.hint else ""
-        out.print(f"Left for {to} at {plan.place.name}{told}. ({letter['id']})")
+        out.print(f"Left for {to} {plan.place.at}{told}. ({letter['id']})")
     elif plan.action == "seal":
         server.post_json(f"{path}/seal", {"blind": plan.blind})
         out.print(f"Sealed for {to}: it opens when they seal one back. ({letter['id']})")
