@@ -22,6 +22,9 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 READY_WAIT_SECONDS = 60
 
 
+STOP_SECONDS = 5
+
+
 def serve(
     host: Annotated[
         str, typer.Option(help="IP address to listen on; 0.0.0.0 for every network.")
@@ -75,6 +78,10 @@ def serve(
         workers=workers,
         # Each request thread can hold a database connection of its own.
         blocking_threads=threads,
+        # A Ctrl-C at the terminal reaches the web workers and their parent together, and
+        # now and then a worker caught between the two never finishes stopping (granian
+        # 2.8, on a bare WSGI app too): the parent gives it this long, then ends it.
+        workers_kill_timeout=STOP_SECONDS,
         log_level=LogLevels.warning,
     )
     server.on_startup(lambda: _announce_when_listening(address, port))
