@@ -17,7 +17,7 @@ from dear.mutual.services import window_words
 from dear.web.errors import friendly
 from dear.web.views.common import person_of, rows
 from dear.web.views.homes import home_settings_context
-from dear.web.views.write import _save_posted
+from dear.web.views.unsent import save_posted
 
 
 @login_required
@@ -26,7 +26,7 @@ from dear.web.views.write import _save_posted
 def seal(request: HttpRequest, letter_id) -> HttpResponse:
     """From the write page (or a letter kept in the drawer): the page's text is saved
     first, then the letter is sealed, told or blind."""
-    _save_posted(request, letter_id)
+    save_posted(request, letter_id)
     me = person_of(request)
     sealed = mutual.seal(me, letter_id, blind=request.POST.get("blind") == "yes")
     other = sealed.letter.recipients[0].display_name

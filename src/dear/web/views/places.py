@@ -27,7 +27,7 @@ from dear.lib.errors import Invalid, NotFound
 from dear.web.errors import friendly
 from dear.web.views.common import person_of, rows
 from dear.web.views.homes import home_settings_context
-from dear.web.views.write import _save_posted
+from dear.web.views.unsent import save_posted
 
 PAPERS = {"a4": "A4", "letter": "US Letter"}
 
@@ -204,7 +204,7 @@ def labels(request: HttpRequest, home_id) -> HttpResponse:
 @friendly
 def leave(request: HttpRequest, letter_id) -> HttpResponse:
     """Leave the letter at a place instead of sending it: a note."""
-    _save_posted(request, letter_id)
+    save_posted(request, letter_id)
     left = letters.send(
         person_of(request),
         letter_id,
