@@ -25,6 +25,7 @@ from dear.letters.access import seen_letter
 from dear.mutual import services as mutual
 
 router = Router(tags=["sealed letters and glances"])
+TOLD = SealIn()  # no body: sealed in told mode
 
 
 class MomentFilters(Schema):
@@ -55,11 +56,11 @@ def moment(viewer, one) -> dict:
     by_alias=True,
     tags=["letters"],
 )
-def seal(request: HttpRequest, letter_id: str, payload: SealIn | None = None):
+def seal(request: HttpRequest, letter_id: str, payload: SealIn = TOLD):
     """Seal a letter to its one recipient: it opens when they seal one back to you, and
     then both open together. Until then you may withdraw it."""
     someone = person_of(request)
-    sealed = mutual.seal(someone, letter_id, blind=(payload or SealIn()).blind)
+    sealed = mutual.seal(someone, letter_id, blind=payload.blind)
     return present.respond(present.letter(seen_letter(someone, sealed.letter.pk)))
 
 
