@@ -12,6 +12,7 @@ from ninja.responses import Status
 
 from dear.api import present
 from dear.api.auth import person_of
+from dear.api.limits import Cursor
 from dear.api.mutual_schemas import (
     GlanceIn,
     GlanceOut,
@@ -20,7 +21,7 @@ from dear.api.mutual_schemas import (
     MomentPage,
     SealIn,
 )
-from dear.api.schemas import AUTHED, WITH_BODY, LetterOut, Text, answers
+from dear.api.schemas import AUTHED, WITH_BODY, LetterOut, answers
 from dear.letters.access import seen_letter
 from dear.mutual import services as mutual
 
@@ -29,7 +30,7 @@ TOLD = SealIn()  # no body: sealed in told mode
 
 
 class MomentFilters(Schema):
-    cursor: Text | None = None
+    cursor: Cursor | None = None
 
 
 def moment(viewer, one) -> dict:
