@@ -68,3 +68,19 @@ def test_a_cursor_at_the_edge_of_the_calendar_is_refused_not_a_crash():
         raw = json.dumps([edge, "0190d5a0-0000-7000-8000-000000000000"]).encode()
         with pytest.raises(BadCursor):
             cursor.decode(base64.urlsafe_b64encode(raw).decode())
+
+
+def test_cursor_of_another_shape_than_dear_gives_out_is_refused():
+    # Padded, as base64 may be written: it decodes, but it is not the shape the API
+    # document states (unpadded base64url), so it is refused alike everywhere.
+    ident = uuid7()
+    for micro in range(4):
+        when = datetime(2026, 1, 1, microsecond=micro * 10, tzinfo=UTC)
+        raw = json.dumps([when.isoformat(), str(ident)]).encode()
+        padded = base64.urlsafe_b64encode(raw).decode()
+        if padded.endswith("="):
+            break
+    with pytest.raises(cursor.BadCursor):
+        cursor.decode(padded)
+    with pytest.raises(cursor.BadCursor):
+        cursor.decode("x" * (cursor.MAX_LENGTH + 1))

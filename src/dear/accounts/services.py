@@ -25,6 +25,9 @@ WRONG_PASSWORD = "Your current password is not right."
 TOO_MANY_LOGINS = "Too many failed logins from here."
 TOO_MANY_PASSWORDS = "Too many wrong passwords."
 CLOCK_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+NAME_LIMIT = 80
+USERNAME_LIMIT = 150
+EMAIL_LIMIT = 254
 
 
 # Characters that reorder or hide the text around them: a name holding one can make
@@ -38,8 +41,8 @@ def _clean_display_name(display_name: str) -> str:
     display_name = " ".join((display_name or "").translate(HIDDEN_CONTROLS).split())
     if not display_name:
         raise Invalid("Tell us the name you sign your letters with.")
-    if len(display_name) > 80:
-        raise Invalid("A name holds at most 80 characters.")
+    if len(display_name) > NAME_LIMIT:
+        raise Invalid(f"A name holds at most {NAME_LIMIT} characters.")
     return display_name
 
 
@@ -52,8 +55,8 @@ def _clean_username(username: str) -> str:
         raise Invalid(" ".join(exc.messages)) from None
     if not username:
         raise Invalid("Choose a username.")
-    if len(username) > 150:
-        raise Invalid("A username holds at most 150 characters.")
+    if len(username) > USERNAME_LIMIT:
+        raise Invalid(f"A username holds at most {USERNAME_LIMIT} characters.")
     if Person.objects.filter(username__iexact=username).exists():
         raise Invalid("That username is taken.")
     return username
@@ -73,8 +76,8 @@ def signup_allowed_without_invite() -> bool:
 def clean_email(email: str) -> str:
     """An email address as typed, checked; "" for none."""
     email = (email or "").strip()
-    if len(email) > 254:
-        raise Invalid("An email address holds at most 254 characters.")
+    if len(email) > EMAIL_LIMIT:
+        raise Invalid(f"An email address holds at most {EMAIL_LIMIT} characters.")
     if email:
         try:
             validate_email(email)
@@ -171,8 +174,8 @@ def check_password_again(person: Person, password: str, *, wrong: str = WRONG_PA
 def issue_token(person: Person, name: str = "") -> str:
     """Make an API token; only its digest is stored, so the raw value is shown once."""
     name = " ".join((name or "").split())
-    if len(name) > 80:
-        raise Invalid("A token name holds at most 80 characters.")
+    if len(name) > NAME_LIMIT:
+        raise Invalid(f"A token name holds at most {NAME_LIMIT} characters.")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     ApiToken.objects.create(
         person=person, name=name, digest=hash_token(raw), created_at=timezone.now()

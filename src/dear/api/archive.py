@@ -9,7 +9,8 @@ from ninja.responses import Status
 
 from dear.api import present
 from dear.api.auth import person_of
-from dear.api.schemas import AUTHED, LetterOut, Secret, Text, answers
+from dear.api.limits import SearchWords
+from dear.api.schemas import AUTHED, LetterOut, Secret, answers
 from dear.archive import export, importer, search
 from dear.archive.services import delete_account
 from dear.lib.errors import Invalid
@@ -18,7 +19,7 @@ router = Router(tags=["archive"])
 
 
 class SearchQuery(Schema):
-    q: Text = Field(description="Words, and phrases in double quotes; all must match.")
+    q: SearchWords
     limit: int = Field(search.DEFAULT_LIMIT, ge=1, le=search.MAX_LIMIT)
 
 

@@ -9,10 +9,12 @@ import traceback
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http.request import RawPostDataException
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from dear.api.bodies import NotAnObject
 from dear.lib.errors import DearError, StaleRevision, with_retry_after
 
 logger = logging.getLogger("dear.api")
@@ -84,11 +86,21 @@ def install(api: NinjaAPI) -> None:
         return response
 
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, NotAnObject):
+            message = str(exc.__cause__)
+            fields = [{"field": "", "message": message}]
+            return answer(request, 422, error_body("invalid", message, fields=fields))
         message = exc.message
         if exc.status_code == 400 and message.startswith("Cannot parse request body"):
             message = "The request body is not valid JSON."
         code = CODES.get(exc.status_code, "error")
         return answer(request, exc.status_code, error_body(code, message))
+
+    def on_form_body(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+        # A form (multipart) sent where JSON belongs: its body was read as a form already.
+        message = str(NotAnObject({}))
+        fields = [{"field": "", "message": message}]
+        return answer(request, 422, error_body("invalid", message, fields=fields))
 
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return answer(request, 404, error_body("not_found", NOT_FOUND))
@@ -115,6 +127,7 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(ValidationError, on_validation_error)
     api.add_exception_handler(AuthenticationError, on_authentication_error)
     api.add_exception_handler(HttpError, on_http_error)
+    api.add_exception_handler(RawPostDataException, on_form_body)
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(RequestDataTooBig, on_too_big)
     api.add_exception_handler(Exception, on_anything_else)

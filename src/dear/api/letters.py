@@ -29,6 +29,8 @@ router = Router(tags=["letters"])
 
 # Every action answers the letter as it now is, or 409 when its state does not allow it.
 ACTION = answers({200: LetterOut}, *AUTHED, 404, 409, 422)
+# No body sends now; a body that is not a JSON object is refused (dear.api.bodies).
+SEND_NOW = SendIn()
 
 
 def _as_now(request: HttpRequest, letter_id, status: int = 200) -> HttpResponse:
@@ -145,11 +147,10 @@ def restore(request: HttpRequest, letter_id: str):
     response=answers({200: LetterOut}, *AUTHED, 404, 409, *WITH_BODY),
     by_alias=True,
 )
-def send(request: HttpRequest, letter_id: str, payload: SendIn | None = None):
+def send(request: HttpRequest, letter_id: str, payload: SendIn = SEND_NOW):
     """Send now (delivered after the undo window), at `deliver_at`, at `arrives_on` on the
     recipient's clock, or with `morning` at their next 08:00; with `place`, leave it there
     as a note: its recipients see it once they open that place."""
-    payload = payload or SendIn()
     letter = letters.send(
         person_of(request),
         letter_id,

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
+from pydantic import StrictBool
 
 from dear.api.auth import person_of
-from dear.api.schemas import AUTHED, WITH_BODY, Secret, Text, answers
+from dear.api.limits import EmailAddress
+from dear.api.schemas import AUTHED, WITH_BODY, Secret, answers
 from dear.notify import addresses, transport
 
 router = Router(tags=["email"])
 
 
 class EmailIn(Schema):
-    address: Text | None = Field(
+    address: EmailAddress | None = Field(
         None,
         description='A new address: kept unconfirmed and sent a link at once. "" removes '
         "mine. Left out: stays as it is.",
@@ -24,10 +26,10 @@ class EmailIn(Schema):
         "removed), since the address can get a new password; not for the choices. Wrong "
         "or missing: 422, changing nothing; too many wrong ones: 429.",
     )
-    words: bool | None = Field(None, description="Put a letter's words in its email.")
-    letters: bool | None = Field(None, description="Email me when a letter arrives.")
-    sealed: bool | None = Field(None, description="Email me when a sealed pair opens.")
-    moments: bool | None = Field(None, description="Email me when a glance becomes a moment.")
+    words: StrictBool | None = Field(None, description="Put a letter's words in its email.")
+    letters: StrictBool | None = Field(None, description="Email me when a letter arrives.")
+    sealed: StrictBool | None = Field(None, description="Email me when a sealed pair opens.")
+    moments: StrictBool | None = Field(None, description="Email me when a glance becomes a moment.")
 
 
 class EmailOut(Schema):

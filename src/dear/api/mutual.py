@@ -12,6 +12,7 @@ from ninja.responses import Status
 
 from dear.api import present
 from dear.api.auth import person_of
+from dear.api.limits import Cursor
 from dear.api.mutual_schemas import (
     GlanceIn,
     GlanceOut,
@@ -20,15 +21,16 @@ from dear.api.mutual_schemas import (
     MomentPage,
     SealIn,
 )
-from dear.api.schemas import AUTHED, WITH_BODY, LetterOut, Text, answers
+from dear.api.schemas import AUTHED, WITH_BODY, LetterOut, answers
 from dear.letters.access import seen_letter
 from dear.mutual import services as mutual
 
 router = Router(tags=["sealed letters and glances"])
+TOLD = SealIn()  # no body: sealed in told mode
 
 
 class MomentFilters(Schema):
-    cursor: Text | None = None
+    cursor: Cursor | None = None
 
 
 def moment(viewer, one) -> dict:
@@ -55,11 +57,11 @@ def moment(viewer, one) -> dict:
     by_alias=True,
     tags=["letters"],
 )
-def seal(request: HttpRequest, letter_id: str, payload: SealIn | None = None):
+def seal(request: HttpRequest, letter_id: str, payload: SealIn = TOLD):
     """Seal a letter to its one recipient: it opens when they seal one back to you, and
     then both open together. Until then you may withdraw it."""
     someone = person_of(request)
-    sealed = mutual.seal(someone, letter_id, blind=(payload or SealIn()).blind)
+    sealed = mutual.seal(someone, letter_id, blind=payload.blind)
     return present.respond(present.letter(seen_letter(someone, sealed.letter.pk)))
 
 

@@ -7,12 +7,14 @@ from typing import Literal
 from uuid import UUID
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
+from dear.api.limits import GlanceMinutes
 from dear.api.schemas import PersonRef
 
 
 class SealIn(Schema):
-    blind: bool = Field(
+    blind: StrictBool = Field(
         False, description="Tell the recipient nothing at all until it opens (default: told)."
     )
 
@@ -46,7 +48,7 @@ class MomentPage(Schema):
 
 
 class GlanceWindowIn(Schema):
-    minutes: int = Field(description="From 5 to 1440 (24 hours).")
+    minutes: GlanceMinutes = Field(description="From 5 to 1440 (24 hours).")
 
 
 class GlanceWindowOut(Schema):

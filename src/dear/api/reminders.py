@@ -9,10 +9,11 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
-from pydantic import StrictInt
+from pydantic import StrictBool
 
 from dear.api import present
 from dear.api.auth import person_of
+from dear.api.limits import ReminderDays
 from dear.api.schemas import AUTHED, WITH_BODY, PersonRef, answers
 from dear.lib.errors import NotFound
 from dear.notify import reminders
@@ -21,10 +22,10 @@ router = Router(tags=["reminders"])
 
 
 class ReminderIn(Schema):
-    after_days: StrictInt = Field(
+    after_days: ReminderDays = Field(
         reminders.DEFAULT_DAYS, description="Days without a letter between you, 1 to 365."
     )
-    email: bool = Field(False, description="Email me too (when this server sends email).")
+    email: StrictBool = Field(False, description="Email me too (when this server sends email).")
 
 
 class ReminderOut(Schema):

@@ -9,6 +9,7 @@ from ninja.responses import Status
 
 from dear.api import accounts, archive, errors, homes, letters, mail, mutual, places, reminders
 from dear.api.auth import bearer
+from dear.api.bodies import ObjectBodies
 from dear.api.health import database_answers
 from dear.api.schemas import OkOut
 
@@ -59,6 +60,7 @@ api = DearAPI(
     description="Letters between people who share a home.",
     urls_namespace="api",
     auth=bearer,
+    parser=ObjectBodies(),
 )
 errors.install(api)
 

@@ -3,29 +3,31 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict
+from pydantic import ConfigDict, StrictBool
 
+from dear.api.limits import (
+    ClockTime,
+    Closing,
+    Cursor,
+    DisplayName,
+    EmailAddress,
+    HomeName,
+    LetterBody,
+    NewPassword,
+    PlaceName,
+    Recipients,
+    Salutation,
+    Secret,
+    Text,
+    TokenName,
+    Username,
+    WholeNumber,
+)
 from dear.letters.boxes import PAGE_SIZE
-
-
-def _storable(value: str) -> str:
-    # PostgreSQL refuses NUL and UTF-8 refuses lone surrogates: reject them here as bad
-    # input (422) instead of failing in the database (500).
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("must be valid Unicode text") from None
-    return value
-
-
-Text = Annotated[str, AfterValidator(_storable)]
-Secret = Annotated[str, Field(max_length=4096), AfterValidator(_storable)]
 
 
 class ErrorDetail(Schema):
@@ -85,20 +87,18 @@ class MeOut(PersonOut):
 
 
 class MePatch(Schema):
-    display_name: Text | None = Field(
-        None, description="The name I sign with: 1–80 characters, no housemate's name."
-    )
-    receipts: bool | None = None
+    display_name: DisplayName | None = None
+    receipts: StrictBool | None = None
     time_zone: Text | None = Field(None, description='An IANA name such as "Europe/Lisbon".')
-    quiet_from: Text | None = Field(None, description='"HH:MM"; equal to quiet_until: none.')
-    quiet_until: Text | None = Field(None, description='"HH:MM".')
+    quiet_from: ClockTime | None = Field(None, description='"HH:MM"; equal to quiet_until: none.')
+    quiet_until: ClockTime | None = Field(None, description='"HH:MM".')
 
 
 class SignupIn(Schema):
-    username: Text
-    password: Secret
-    display_name: Text
-    email: Text = ""
+    username: Username
+    password: NewPassword
+    display_name: DisplayName
+    email: EmailAddress = ""
     invite: Text = ""
 
 
@@ -110,7 +110,7 @@ class SignupOut(Schema):
 class TokenIn(Schema):
     username: Text
     password: Secret
-    name: Text = ""
+    name: TokenName = ""
 
 
 class TokenOut(Schema):
@@ -127,23 +127,23 @@ class TokenInfo(Schema):
 
 class PasswordIn(Schema):
     current_password: Secret
-    new_password: Secret
+    new_password: NewPassword
 
 
 class HomeIn(Schema):
-    name: Text
+    name: HomeName
 
 
 PlaceKind = Literal["spot", "object"]
 
 
 class PlaceIn(Schema):
-    name: Text
+    name: PlaceName
     kind: PlaceKind = Field("spot", description="A spot (the counter) or an object (a book).")
 
 
 class PlacePatch(Schema):
-    name: Text | None = None
+    name: PlaceName | None = None
     kind: PlaceKind | None = None
 
 
@@ -182,19 +182,19 @@ class InviteOut(Schema):
 
 class LetterIn(Schema):
     home: UUID
-    to: list[UUID]
-    salutation: Text | None = Field(None, description='Default: "Dear <names>,".')
-    body: Text = ""
-    closing: Text | None = Field(None, description="Default: the writer's display name.")
+    to: Recipients
+    salutation: Salutation | None = Field(None, description='Default: "Dear <names>,".')
+    body: LetterBody = ""
+    closing: Closing | None = Field(None, description="Default: the writer's display name.")
     in_reply_to: UUID | None = None
 
 
 class LetterPatch(Schema):
-    revision: int = Field(description="The revision this edit was made on.")
-    salutation: Text | None = None
-    body: Text | None = None
-    closing: Text | None = None
-    to: list[UUID] | None = None
+    revision: WholeNumber = Field(description="The revision this edit was made on.")
+    salutation: Salutation | None = None
+    body: LetterBody | None = None
+    closing: Closing | None = None
+    to: Recipients | None = None
 
 
 class SendIn(Schema):
@@ -207,20 +207,20 @@ class SendIn(Schema):
         'zone: "2027-03-28T08:30". Read on the recipients\' zone when they all share one, '
         "otherwise on mine. Give at most one of deliver_at, arrives_on and morning.",
     )
-    morning: bool = Field(
+    morning: StrictBool = Field(
         False, description="Arrive at the next 08:00 on the clock arrives_on is read on."
     )
     place: UUID | None = Field(
         None, description="Leave it at this place of its home, as a note, instead of sending."
     )
-    hint: bool = Field(
+    hint: StrictBool = Field(
         False, description="With a place: tell the recipient that something waits there."
     )
 
 
 class MoveIn(Schema):
     place: UUID = Field(description="An open place of the note's home.")
-    hint: bool | None = Field(None, description="Default: as it was.")
+    hint: StrictBool | None = Field(None, description="Default: as it was.")
 
 
 class DeliveryOut(Schema):
@@ -276,7 +276,7 @@ class LetterFilters(Schema):
         )
     )
     with_: UUID | None = Field(None, alias="with", description="Only letters with this person.")
-    cursor: Text | None = None
+    cursor: Cursor | None = None
     limit: int = Field(PAGE_SIZE, ge=1, le=PAGE_SIZE, description="Letters per page.")
 
 

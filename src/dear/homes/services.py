@@ -16,13 +16,17 @@ from dear.lib.errors import Gone, Invalid, NotFound
 from dear.mutual.locks import lock_pair, pair_key
 from dear.mutual.services import forget_glances
 
+NAME_LIMIT = 80
+# Control characters a place's name may not hold; tabs and line breaks fold into spaces.
+PLACE_CONTROLS = "".join(chr(code) for code in [*range(32), 127] if not chr(code).isspace())
+
 
 def _clean_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
         raise Invalid("Give the home a name.")
-    if len(name) > 80:
-        raise Invalid("A home's name holds at most 80 characters.")
+    if len(name) > NAME_LIMIT:
+        raise Invalid(f"A home's name holds at most {NAME_LIMIT} characters.")
     return name
 
 
@@ -138,9 +142,11 @@ def _clean_place_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
         raise Invalid("Give the place a name, like “the counter” or “the book on the stand”.")
-    if len(name) > 80:
-        raise Invalid(f"A place's name holds at most 80 characters; this one has {len(name)}.")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+    if len(name) > NAME_LIMIT:
+        raise Invalid(
+            f"A place's name holds at most {NAME_LIMIT} characters; this one has {len(name)}."
+        )
+    if any(ch in PLACE_CONTROLS for ch in name):
         raise Invalid("A place's name cannot hold control characters.")
     return name
 

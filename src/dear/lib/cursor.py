@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import uuid
 from datetime import UTC, datetime
+
+# The shape of every cursor Dear gives out: unpadded base64url, and short (a timestamp
+# and an id take about 100 characters). Anything else is refused before it is decoded.
+ALPHABET = "[A-Za-z0-9_-]"
+MAX_LENGTH = 128
+SHAPE = re.compile(f"{ALPHABET}{{1,{MAX_LENGTH}}}")
 
 
 class BadCursor(ValueError):
@@ -19,6 +26,8 @@ def encode(when: datetime, ident: uuid.UUID) -> str:
 
 def decode(cursor: str) -> tuple[datetime, uuid.UUID]:
     try:
+        if not SHAPE.fullmatch(cursor):
+            raise ValueError("not a cursor's shape")
         padded = cursor + "=" * (-len(cursor) % 4)
         when, ident = json.loads(base64.urlsafe_b64decode(padded.encode()))
         parsed = datetime.fromisoformat(when)

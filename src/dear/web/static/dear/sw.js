@@ -1,7 +1,9 @@
 // Dear's service worker: served at /sw.js so that its scope is the whole app.
 // Static files come from the cache and are refreshed behind the scenes; pages come from
 // the network, and the pages worth reading with no signal (home, the boxes, letters and
-// the writing page) are kept so they open offline. Logging out forgets every kept page.
+// the writing page) are kept so they open offline. Logging out forgets every kept page;
+// so does any sign that the session is gone (it ended on another device, or expired),
+// and a kept page is never shown once the session that showed it must have ended.
 "use strict";
 
 const VERSION = "dear-1";
@@ -24,6 +26,13 @@ const KEPT_PAGES = [
   /^\/write$/,
   /^\/places\/[0-9a-f-]+$/,
 ];
+// How long a kept page may be shown: the session cookie's age (settings.SESSION_COOKIE_AGE,
+// written in by the server that serves this file). The session that showed a page ends at
+// most that long after the page was kept (its expiry only moves when it is used online,
+// and then the page is kept anew), so no kept page outlives its session, and none is
+// dropped while its session may still be alive.
+const KEEP_FOR_MS = __SESSION_COOKIE_AGE__ * 1000;
+const KEPT_AT = "Dear-Kept-At";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -61,21 +70,62 @@ function staticFile(request, event) {
   );
 }
 
+function keepPage(request, response) {
+  // Kept with the moment it was kept, which decides how long it may be shown.
+  return response.blob().then((body) => {
+    const headers = new Headers(response.headers);
+    headers.set(KEPT_AT, String(Date.now()));
+    const kept = new Response(body, { status: response.status, headers });
+    return caches.open(PAGES).then((cache) => cache.put(request, kept));
+  });
+}
+
+function expired(kept) {
+  const at = Number(kept.headers.get(KEPT_AT));
+  return !(at > 0) || Date.now() - at > KEEP_FOR_MS;
+}
+
+function forgetExpired() {
+  return caches.open(PAGES).then((cache) =>
+    cache
+      .keys()
+      .then((requests) =>
+        Promise.all(
+          requests.map((one) =>
+            cache.match(one).then((kept) => kept && expired(kept) && cache.delete(one)),
+          ),
+        ),
+      ),
+  );
+}
+
+// The server's answer says nobody is signed in here any more: the login page shown to
+// this browser (where a kept page now redirects), or a kept page refused outright.
+function sessionGone(url, response, keep) {
+  if (url.pathname === "/login" && response.ok) return true;
+  return keep && (response.status === 401 || response.status === 403);
+}
+
 function page(request, url, event) {
   const keep = KEPT_PAGES.some((pattern) => pattern.test(url.pathname));
   return fetch(request)
     .then((response) => {
-      // Only a page shown to this person (not a redirect to the login) is kept.
-      if (keep && response.ok && !response.redirected) {
-        const copy = response.clone();
-        event.waitUntil(caches.open(PAGES).then((cache) => cache.put(request, copy)));
+      if (sessionGone(url, response, keep)) {
+        event.waitUntil(caches.delete(PAGES));
+      } else if (keep && response.ok && !response.redirected) {
+        // Only a page shown to this person (not a redirect to the login) is kept.
+        event.waitUntil(keepPage(request, response.clone()));
       }
       return response;
     })
     .catch(() =>
       caches
         .match(request, { ignoreVary: true, ignoreSearch: false })
-        .then((hit) => hit || caches.match("/offline", { ignoreVary: true })),
+        .then((hit) => {
+          if (hit && !expired(hit)) return hit;
+          event.waitUntil(forgetExpired());
+          return caches.match("/offline", { ignoreVary: true });
+        }),
     );
 }
 
