@@ -9,11 +9,14 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from dear.archive import export, importer, search
+from dear.archive import export, imports, search
+from dear.archive.models import ImportState
 from dear.archive.services import delete_account, farewell
 from dear.lib.errors import Invalid
 from dear.web.errors import friendly
 from dear.web.views.common import letter_link, person_of, rows
+
+UNFINISHED = (ImportState.PENDING, ImportState.RUNNING)
 
 
 @login_required
@@ -38,7 +41,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 def _archive_context(request: HttpRequest, **_) -> dict:
-    return {}
+    shown = imports.recent(person_of(request))
+    return {"imports": shown, "importing": any(job.state in UNFINISHED for job in shown)}
 
 
 @login_required
@@ -66,14 +70,9 @@ def import_archive(request: HttpRequest) -> HttpResponse:
     upload = request.FILES.get("archive")
     if upload is None or not upload.size:
         raise Invalid("Choose the .zip file Dear exported.")
-    counts = importer.import_archive(person_of(request), upload)
-    letters = counts["letters"]
-    messages.success(
-        request,
-        f"{letters} letter{'s' if letters != 1 else ''} restored, "
-        f"each home of the archive as a home of its own.",
-    )
-    return redirect("web:home")
+    # Checked now; restored by the worker while the archive page shows how far it is.
+    imports.start(person_of(request), upload)
+    return redirect("web:archive")
 
 
 @login_required

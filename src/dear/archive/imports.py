@@ -1,0 +1,160 @@
+"""Imports: an exported archive checked while its person waits, restored by the worker.
+
+``start`` reads and checks the whole archive in the request (a bad one is refused there,
+saying why, and stores nothing), records an ``Import`` with the archive beside it, and
+queues the worker, which restores it batch by batch (``restore``), so the import never
+holds the database for longer than one batch. The same archive imported again by the
+same person adds nothing. A failed import is taken back whole, and says why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import IO
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dear.archive import importer, restore
+from dear.archive.models import Import, ImportState, Upload
+from dear.lib.errors import Conflict, NotFound
+
+logger = logging.getLogger("dear.archive")
+# An import whose worker has said nothing for this long is taken to have died with it.
+STALLED_AFTER = timedelta(minutes=5)
+
+
+@dataclass
+class ImportSeen:
+    id: str
+    state: str
+    letters: int
+    done: int
+    error: str
+    created_at: datetime
+    finished_at: datetime | None
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.letters else self.done * 100 // self.letters
+
+
+def seen(job: Import) -> ImportSeen:
+    return ImportSeen(
+        id=str(job.pk),
+        state=job.state,
+        letters=job.letters_total,
+        done=job.letters_done,
+        error=job.error,
+        created_at=job.created_at,
+        finished_at=job.finished_at,
+    )
+
+
+def import_for(person, import_id) -> Import:
+    """The person's own import; any other, or none, is the same 404."""
+    job = Import.objects.filter(pk=import_id, person=person).first()
+    if job is None:
+        raise NotFound()
+    return job
+
+
+def recent(person, limit: int = 3) -> list[ImportSeen]:
+    return [seen(job) for job in Import.objects.filter(person=person).order_by("-pk")[:limit]]
+
+
+def _day(moment: datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%B %Y} at {local:%H:%M}"
+
+
+def _already(earlier: Import) -> Conflict:
+    if earlier.state == ImportState.DONE:
+        return Conflict(
+            f"You already imported this archive on {_day(earlier.created_at)}: "
+            "nothing was added this time."
+        )
+    return Conflict(
+        f"This archive is being imported already (since {_day(earlier.created_at)}): "
+        "nothing was added this time."
+    )
+
+
+def start(person, stream: IO[bytes]) -> Import:
+    """Check the archive whole and queue it; Invalid or TooLarge say what is wrong."""
+    raw = importer.read_json(stream)
+    archive = importer.parse(raw)
+    digest = hashlib.sha256(raw).hexdigest()
+    earlier = (
+        Import.objects.filter(person=person, digest=digest)
+        .exclude(state=ImportState.FAILED)
+        .first()
+    )
+    if earlier is not None:
+        raise _already(earlier)
+    try:
+        with transaction.atomic():
+            job = Import.objects.create(
+                person=person, digest=digest, letters_total=len(archive.letters)
+            )
+            Upload.objects.create(of=job, data=zlib.compress(raw, 1))
+    except IntegrityError:
+        # The same archive, sent twice at once: the other request took it.
+        raise _already(Import.objects.get(person=person, digest=digest)) from None
+    from dear.archive import tasks
+
+    tasks.restore_import.enqueue(str(job.pk))
+    return job
+
+
+def run(import_id: str) -> str:
+    """Restore a queued import, or go on with one whose worker died; returns its state."""
+    job = Import.objects.filter(pk=import_id).first()
+    if job is None or job.state in (ImportState.DONE, ImportState.FAILED):
+        return job.state if job else "gone"
+    now = timezone.now()
+    if job.state == ImportState.RUNNING and job.updated_at >= now - STALLED_AFTER:
+        return job.state  # another worker is on it
+    # Claimed by one worker only, even if it was queued twice.
+    claimed = Import.objects.filter(pk=job.pk, state=job.state, updated_at=job.updated_at)
+    if not claimed.update(updated_at=now):
+        return job.state
+    job.updated_at = now
+    upload = Upload.objects.filter(of=job).first()
+    if upload is None:
+        restore.undo(job, "The archive was not kept: import it again.")
+        return ImportState.FAILED
+    try:
+        archive = importer.parse(zlib.decompress(upload.data))
+        del upload
+        if job.state == ImportState.PENDING:
+            restore.begin(job, archive)
+        ordered = restore.in_order(archive)
+        by_id = {letter.id: letter for letter in archive.letters}
+        for first in range(job.letters_done, len(ordered), restore.BATCH):
+            restore.batch(job, ordered[first : first + restore.BATCH], by_id)
+        restore.finish(job)
+    except Exception as exc:
+        # Never the letters' words: the kind of failure and how far it got.
+        logger.exception("Import %s failed after %s letters", job.pk, job.letters_done)
+        restore.undo(
+            job,
+            f"The import stopped after {job.letters_done:,} of {job.letters_total:,} "
+            f"letters ({type(exc).__name__}), and everything it had made was taken back. "
+            "Try again; if it stops again, the server's log says more.",
+        )
+        return ImportState.FAILED
+    return ImportState.DONE
+
+
+def stalled(now: datetime | None = None) -> list[str]:
+    """Imports no worker is moving on: queued or running, and quiet for a while."""
+    now = now or timezone.now()
+    quiet = Import.objects.filter(
+        state__in=(ImportState.PENDING, ImportState.RUNNING), updated_at__lt=now - STALLED_AFTER
+    )
+    return [str(pk) for pk in quiet.values_list("pk", flat=True)]
