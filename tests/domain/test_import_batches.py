@@ -200,6 +200,7 @@ def test_an_import_whose_worker_died_goes_on_where_it_stopped(archive, db, monke
     assert imports.run(str(job.pk)) == "running"  # not quiet for long: someone may be on it
     with time_machine.travel(timezone.now() + imports.STALLED_AFTER + timedelta(seconds=1)):
         assert tasks.resume_stalled() == 1
+        assert tasks.resume_stalled() == 0  # already queued
         assert DBTaskResult.objects.count() == 1
         assert imports.run(str(job.pk)) == "done"
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
 
 from dear.archive import imports
 
@@ -14,8 +15,13 @@ def restore_import(import_id: str) -> str:
 
 
 def resume_stalled() -> int:
-    """Queue again each import whose worker died mid-way: it goes on where it stopped."""
-    stalled = imports.stalled()
+    """Queue again each import whose worker died mid-way: it goes on where it stopped.
+    One still waiting in the queue (behind a long import, say) is not queued twice."""
+    waiting = DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, task_path=restore_import.module_path
+    )
+    queued = {str(row.args_kwargs.get("args", [None])[0]) for row in waiting}
+    stalled = [pk for pk in imports.stalled() if pk not in queued]
     for import_id in stalled:
         restore_import.enqueue(import_id)
     return len(stalled)
