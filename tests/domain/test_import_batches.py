@@ -215,6 +215,27 @@ def test_an_import_whose_worker_died_goes_on_where_it_stopped(archive, db, monke
     assert Person.objects.filter(username__startswith="former-").count() == 1  # Rory, once
 
 
+def test_a_long_import_hands_itself_on_so_other_tasks_run_between(archive, db, monkeypatch):
+    monkeypatch.setattr(imports, "SLICE_SECONDS", 0)
+    newcomer = make_person("jess2", "Jess")
+    job = imports.start(newcomer, io.BytesIO(archive))
+    DBTaskResult.objects.all().delete()
+    progress = []
+
+    for _ in range(5):
+        state = imports.run(str(job.pk))
+        job.refresh_from_db()
+        progress.append((state, job.letters_done))
+        if state == "done":
+            break
+        (queued,) = DBTaskResult.objects.all()  # the rest, queued behind what else waits
+        assert queued.args_kwargs["args"] == [str(job.pk)]
+        assert tasks.resume_stalled() == 0
+        queued.delete()
+
+    assert progress == [("running", 2), ("running", 4), ("done", 5)]
+
+
 def test_replies_that_go_round_in_a_circle_are_restored_without_the_circle():
     def letter(n: int, answers: int | None):
         return importer.LetterIn.model_construct(

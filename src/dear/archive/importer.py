@@ -9,12 +9,10 @@ from __future__ import annotations
 import json
 import uuid
 import zipfile
-from datetime import datetime
 from typing import IO, Annotated, Literal
 
 from django.conf import settings
-from django.utils import timezone
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from dear.archive.export import FORMAT, VERSION
 from dear.lib.errors import Invalid, TooLarge
@@ -38,22 +36,18 @@ TOO_LARGE = "This archive is too large to import here: archive.json may hold at 
 LINE = 200
 
 
-def _text(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
+# Checked by pydantic's core, not by a Python function per field: an archive of 100,000
+# letters is checked in a second or two, not in five.
+NO_NUL = "^[^\x00]*$"
+SAYS = {
+    "string_pattern_mismatch": "must not contain NUL characters",
+    "timezone_aware": "must give its time zone",
+}
 
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is not None and timezone.is_naive(value):
-        raise ValueError("must give its time zone")
-    return value
-
-
-Line = Annotated[str, Field(max_length=LINE), AfterValidator(_text)]
-Body = Annotated[str, AfterValidator(_text)]
-When = Annotated[datetime | None, AfterValidator(_aware)]
-Required = Annotated[datetime, AfterValidator(_aware)]
+Line = Annotated[str, Field(max_length=LINE, pattern=NO_NUL)]
+Body = Annotated[str, Field(pattern=NO_NUL)]
+When = AwareDatetime | None
+Required = AwareDatetime
 
 
 class _Strict(BaseModel):
@@ -62,18 +56,18 @@ class _Strict(BaseModel):
 
 class PersonIn(_Strict):
     id: uuid.UUID
-    display_name: Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_text)]
+    display_name: Annotated[str, Field(min_length=1, max_length=80, pattern=NO_NUL)]
 
 
 class HomeIn(_Strict):
     id: uuid.UUID
-    name: Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_text)]
+    name: Annotated[str, Field(min_length=1, max_length=80, pattern=NO_NUL)]
 
 
 class PlaceIn(_Strict):
     id: uuid.UUID
     home: uuid.UUID
-    name: Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_text)]
+    name: Annotated[str, Field(min_length=1, max_length=80, pattern=NO_NUL)]
 
 
 class DeliveryIn(_Strict):
@@ -193,7 +187,7 @@ def _describe(exc: ValidationError) -> str:
     first = errors[0]
     where = ".".join(str(part) for part in first["loc"]) or "archive.json"
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    message = str(first["msg"]).removeprefix("Value error, ")
+    message = SAYS.get(first["type"]) or str(first["msg"]).removeprefix("Value error, ")
     return f"archive.json, {where}: {message}{more}"
 
 

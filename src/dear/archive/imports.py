@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,6 +27,9 @@ from dear.lib.errors import Conflict, NotFound
 logger = logging.getLogger("dear.archive")
 # An import whose worker has said nothing for this long is taken to have died with it.
 STALLED_AFTER = timedelta(minutes=5)
+# One worker runs one task at a time: after this long an import hands itself on to a
+# task queued behind whatever else waits (emails first), so nothing waits on it longer.
+SLICE_SECONDS = 30.0
 
 
 @dataclass
@@ -135,8 +139,11 @@ def run(import_id: str) -> str:
             restore.begin(job, archive)
         ordered = restore.in_order(archive)
         by_id = {letter.id: letter for letter in archive.letters}
+        until = time.monotonic() + SLICE_SECONDS
         for first in range(job.letters_done, len(ordered), restore.BATCH):
             restore.batch(job, ordered[first : first + restore.BATCH], by_id)
+            if time.monotonic() > until and job.letters_done < len(ordered):
+                return _hand_on(job)
         restore.finish(job)
     except Exception as exc:
         # Never the letters' words: the kind of failure and how far it got.
@@ -149,6 +156,17 @@ def run(import_id: str) -> str:
         )
         return ImportState.FAILED
     return ImportState.DONE
+
+
+def _hand_on(job: Import) -> str:
+    """Queue the rest of the import behind whatever else waits. Marked as quiet for long,
+    so the next task to take it up may claim it (and a sweep does not queue it twice)."""
+    from dear.archive import tasks
+
+    quiet = timezone.now() - STALLED_AFTER - timedelta(seconds=1)
+    Import.objects.filter(pk=job.pk).update(updated_at=quiet)
+    tasks.restore_import.enqueue(str(job.pk))
+    return job.state
 
 
 def stalled(now: datetime | None = None) -> list[str]:
