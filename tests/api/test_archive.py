@@ -11,7 +11,9 @@ from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from dear.accounts.models import Person
-from dear.archive import index
+from dear.archive import imports, index
+from dear.archive.models import Upload
+from dear.homes.models import Home
 from dear.letters.models import Letter
 from tests.api.conftest import PREFIX, client_for
 from tests.helpers import PASSWORD, make_letter, make_person, send_now
@@ -140,6 +142,24 @@ def test_a_failed_import_says_why(as_jess, jess, rory, tasks_at_once, monkeypatc
     assert shown["state"] == "failed"
     assert "taken back" in shown["error"]
     assert Letter.objects.filter(writer=jess).count() == 1
+
+
+def test_a_large_archive_is_checked_by_the_worker_and_a_wrong_one_fails_saying_why(
+    as_jess, tasks_at_once, monkeypatch
+):
+    monkeypatch.setattr(imports, "CHECKED_AT_ONCE_BYTES", 0)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("archive.json", json.dumps({"format": "something else"}))
+
+    answer = _upload(as_jess.token, buffer.getvalue())
+
+    assert answer.status_code == 202
+    shown = as_jess.get(f"/import/{answer.json()['id']}").json()
+    assert shown["state"] == "failed"
+    assert shown["error"] == "archive.json is not an archive exported from Dear."
+    assert not Upload.objects.exists()
+    assert Home.objects.count() == 1  # the flat, and nothing made
 
 
 def test_import_of_a_file_that_is_not_an_export_says_so(as_jess):

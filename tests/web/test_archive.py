@@ -109,6 +109,18 @@ def test_the_archive_page_shows_an_import_under_way_and_looks_again(client_of, h
     assert '<meta http-equiv="refresh" content="2">' in page
 
 
+def test_a_large_archive_waiting_for_its_check_says_so(client_of, home, jess, rory, monkeypatch):
+    send_now(make_letter(jess, rory, body="Across the sea."))
+    client = client_of(jess)
+    monkeypatch.setattr(imports, "CHECKED_AT_ONCE_BYTES", 0)
+    imports.start(jess, _export_of(client))
+
+    page = client.get("/archive").content.decode()
+
+    assert "Checking the archive you sent" in page
+    assert '<meta http-equiv="refresh" content="2">' in page
+
+
 def test_a_failed_import_is_shown_with_its_reason(
     client_of, home, jess, rory, tasks_at_once, monkeypatch
 ):

@@ -85,7 +85,7 @@ class Import(models.Model):
 
 
 class Upload(models.Model):
-    """An import's archive.json, compressed, from the request until the worker is done."""
+    """An import's zip, as uploaded, from the request until the worker is done with it."""
 
     of = models.OneToOneField(Import, on_delete=models.CASCADE, primary_key=True)
     data = models.BinaryField()

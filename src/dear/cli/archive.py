@@ -89,7 +89,8 @@ def import_(
     end (Ctrl-C stops only the waiting). The same archive imported twice adds nothing."""
     server = Server.of(url, token)
     job = server.upload("/import", "archive", file.name, file.read_bytes())
-    out.print(f"The archive holds {_letters(job['letters'])}; restoring them here.")
+    if job["letters"]:
+        out.print(f"The archive holds {_letters(job['letters'])}; restoring them here.")
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=out
     ) as progress:
@@ -97,7 +98,7 @@ def import_(
         while job["state"] in ("pending", "running"):
             time.sleep(POLL_SECONDS)
             job = server.get_json(f"/import/{job['id']}")
-            progress.update(bar, completed=job["done"])
+            progress.update(bar, completed=job["done"], total=job["letters"] or 1)
     if job["state"] == "failed":
         raise CommandFailed(job["error"])
     out.print(f"Imported {_letters(job['letters'])}, each home of the archive a home of its own.")
