@@ -12,7 +12,7 @@ from ninja.responses import Status
 from dear.api import present
 from dear.api.auth import person_of
 from dear.api.schemas import AUTHED, LetterOut, Secret, Text, answers
-from dear.archive import export, imports, search
+from dear.archive import export, imports, search, seen
 from dear.archive.services import delete_account
 from dear.lib.errors import Invalid
 
@@ -80,17 +80,6 @@ def export_letters(request: HttpRequest):
     )
 
 
-def _import_out(job) -> dict:
-    shown = imports.seen(job)
-    return {
-        "id": shown.id,
-        "state": shown.state,
-        "letters": shown.letters,
-        "done": shown.done,
-        "error": shown.error,
-    }
-
-
 @router.post(
     "/import", response=answers({202: ImportOut}, *AUTHED, 400, 409, 413, 422), by_alias=True
 )
@@ -101,13 +90,13 @@ def import_letters(request: HttpRequest, archive: File[UploadedFile]):
     in the background: follow `GET /import/{id}` until `state` is `done` or `failed`."""
     if not archive.size:
         raise Invalid("The archive file is empty.")
-    return Status(202, _import_out(imports.start(person_of(request), archive)))
+    return Status(202, seen.seen(imports.start(person_of(request), archive)).as_json())
 
 
 @router.get("/import/{import_id}", response=answers({200: ImportOut}, *AUTHED, 404))
 def import_progress(request: HttpRequest, import_id: uuid.UUID):
     """How far an import of mine has come; a failed one says why."""
-    return _import_out(imports.import_for(person_of(request), import_id))
+    return seen.seen(imports.import_for(person_of(request), import_id)).as_json()
 
 
 @router.post("/me/delete", response=answers({200: FarewellOut}, *AUTHED, 400, 422, 429))

@@ -14,7 +14,6 @@ import hashlib
 import io
 import logging
 import time
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import IO
 
@@ -36,43 +35,12 @@ CHECKED_AT_ONCE_BYTES = 2_000_000
 SLICE_SECONDS = 30.0
 
 
-@dataclass
-class ImportSeen:
-    id: str
-    state: str
-    letters: int
-    done: int
-    error: str
-    created_at: datetime
-    finished_at: datetime | None
-
-    @property
-    def percent(self) -> int:
-        return 100 if not self.letters else self.done * 100 // self.letters
-
-
-def seen(job: Import) -> ImportSeen:
-    return ImportSeen(
-        id=str(job.pk),
-        state=job.state,
-        letters=job.letters_total,
-        done=job.letters_done,
-        error=job.error,
-        created_at=job.created_at,
-        finished_at=job.finished_at,
-    )
-
-
 def import_for(person, import_id) -> Import:
     """The person's own import; any other, or none, is the same 404."""
     job = Import.objects.filter(pk=import_id, person=person).first()
     if job is None:
         raise NotFound()
     return job
-
-
-def recent(person, limit: int = 3) -> list[ImportSeen]:
-    return [seen(job) for job in Import.objects.filter(person=person).order_by("-pk")[:limit]]
 
 
 def _day(moment: datetime) -> str:

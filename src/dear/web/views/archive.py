@@ -9,14 +9,11 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from dear.archive import export, imports, search
-from dear.archive.models import ImportState
+from dear.archive import export, imports, search, seen
 from dear.archive.services import delete_account, farewell
 from dear.lib.errors import Invalid
 from dear.web.errors import friendly
 from dear.web.views.common import letter_link, person_of, rows
-
-UNFINISHED = (ImportState.PENDING, ImportState.RUNNING)
 
 
 @login_required
@@ -41,8 +38,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 def _archive_context(request: HttpRequest, **_) -> dict:
-    shown = imports.recent(person_of(request))
-    return {"imports": shown, "importing": any(job.state in UNFINISHED for job in shown)}
+    shown = seen.recent(person_of(request))
+    return {"imports": shown, "importing": any(job.under_way for job in shown)}
 
 
 @login_required
