@@ -11,8 +11,8 @@ from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from dear.accounts.models import Person
-from dear.archive import imports, index
-from dear.archive.models import Upload
+from dear.archive import importer, imports, index
+from dear.archive.models import Import, Upload
 from dear.homes.models import Home
 from dear.letters.models import Letter
 from tests.api.conftest import PREFIX, client_for
@@ -160,6 +160,21 @@ def test_a_large_archive_is_checked_by_the_worker_and_a_wrong_one_fails_saying_w
     assert shown["error"] == "archive.json is not an archive exported from Dear."
     assert not Upload.objects.exists()
     assert Home.objects.count() == 1  # the flat, and nothing made
+
+
+def test_a_zip_of_more_files_than_an_export_holds_is_too_large(as_jess, monkeypatch):
+    monkeypatch.setattr(importer, "MAX_ENTRIES", 3)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for n in range(4):
+            archive.writestr(f"letter-{n}.md", "Dear you,")
+
+    answer = _upload(as_jess.token, buffer.getvalue())
+
+    assert answer.status_code == 413
+    assert answer.json()["error"]["code"] == "too_large"
+    assert "more files than an export of 100,000 letters" in answer.json()["error"]["message"]
+    assert not Import.objects.exists()
 
 
 def test_import_of_a_file_that_is_not_an_export_says_so(as_jess):

@@ -22,6 +22,7 @@ from dear.homes.models import Home, Place
 from dear.letters import services as letters
 from dear.letters.models import Delivery, Letter, Revision
 from dear.lib.errors import Conflict, TooLarge
+from dear.notify import outbox
 from tests.helpers import import_now, make_letter, make_person, send_now
 
 
@@ -234,6 +235,23 @@ def test_a_long_import_hands_itself_on_so_other_tasks_run_between(archive, db, m
         queued.delete()
 
     assert progress == [("running", 2), ("running", 4), ("done", 5)]
+
+
+def test_a_worker_asked_to_stop_hands_the_import_on_after_the_batch_in_hand(archive, db):
+    newcomer = make_person("jess2", "Jess")
+    job = imports.start(newcomer, io.BytesIO(archive))
+    DBTaskResult.objects.all().delete()
+    outbox.stopping.set()
+    try:
+        assert imports.run(str(job.pk)) == "running"
+    finally:
+        outbox.stopping.clear()
+
+    job.refresh_from_db()
+    assert job.letters_done == 2
+    (queued,) = DBTaskResult.objects.all()
+    assert queued.args_kwargs["args"] == [str(job.pk)]
+    assert imports.run(str(job.pk)) == "done"
 
 
 def test_replies_that_go_round_in_a_circle_are_restored_without_the_circle():

@@ -23,6 +23,7 @@ from django.utils import timezone
 from dear.archive import importer, restore
 from dear.archive.models import Import, ImportState, Upload
 from dear.lib.errors import Conflict, DearError, NotFound
+from dear.notify import outbox
 
 logger = logging.getLogger("dear.archive")
 # An import whose worker has said nothing for this long is taken to have died with it.
@@ -124,7 +125,10 @@ def run(import_id: str) -> str:
         until = time.monotonic() + SLICE_SECONDS
         for first in range(job.letters_done, len(ordered), restore.BATCH):
             restore.batch(job, ordered[first : first + restore.BATCH], by_id)
-            if time.monotonic() > until and job.letters_done < len(ordered):
+            # Handed on when its time is up, or at once when the worker is asked to stop,
+            # so the next worker goes on with it without waiting for it to look stalled.
+            time_up = time.monotonic() > until or outbox.stopping.is_set()
+            if time_up and job.letters_done < len(ordered):
                 return _hand_on(job)
         restore.finish(job)
     except Exception as exc:
