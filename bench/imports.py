@@ -7,10 +7,12 @@ Per database: a fresh `dear serve` as shipped (its worker beside it, ticking eve
 Ada and Bo in one home, and Cy, who imports an archive of ``--letters`` letters (drafts,
 kept, sent and received, a revision on every tenth). First, with nothing imported, the
 `/healthz` floor and the soak's mixed workload (`mix.lua`: write, autosave, send, inbox
-API and page, home page, health) at ``--clients`` connections. Then Cy uploads the
-archive and the same mix runs in 10 s slices until the import is done. Reported: how
-long the upload took to answer, how long the import took, the mix's p99 in every slice
-beside the floor and beside the mix before the import, errors, and whether the worker
+API and page, home page, health) at ``--clients`` connections, with one more client
+asking `/healthz` beside it (its writes wait for the database, `/healthz` only for the
+CPU), twice. Then Cy uploads the archive and the same runs go on in 10 s slices until
+the import is done. Reported: how long the upload took to answer, how long the import
+took, both p99s in every slice beside the floor and beside the runs before the import,
+errors, and whether the worker
 stayed alive (the same process from start to end, no restart in the server's log, and a
 sweep finished after the import did).
 """
@@ -209,10 +211,28 @@ def run(kind: str, letters: int, clients: int, failures: list[str]) -> dict:
         out["floor"] = H.wrk(
             server.base_url, "get.lua", clients, SLICE_SECONDS, {"BENCH_PATH": "/healthz"}, server
         )
-        out["mix_before"] = H.wrk(server.base_url, script, clients, SLICE_SECONDS, mix, server)
+
+        def slice_() -> dict:
+            """The mix at ``clients``, and one more client asking /healthz, side by side:
+            the mix's writes wait for the database; /healthz waits only for the CPU."""
+            probe: dict = {}
+            prober = threading.Thread(
+                target=lambda: probe.update(
+                    H.wrk(server.base_url, "get.lua", 1, SLICE_SECONDS, {"BENCH_PATH": "/healthz"})
+                )
+            )
+            prober.start()
+            result = H.wrk(server.base_url, script, clients, SLICE_SECONDS, mix, server)
+            prober.join()
+            result["healthz_p99_ms"] = probe.get("p99_ms")
+            result["healthz_p50_ms"] = probe.get("p50_ms")
+            return result
+
+        out["before"] = [slice_() for _ in range(2)]
         H.log(
-            f"  floor p99 {out['floor']['p99_ms']} ms; mix before p99 "
-            f"{out['mix_before']['p99_ms']} ms ({out['mix_before']['req_per_s']} req/s)"
+            f"  floor p99 {out['floor']['p99_ms']} ms; before: mix p99 "
+            f"{[r['p99_ms'] for r in out['before']]} ms, /healthz beside it "
+            f"{[r['healthz_p99_ms'] for r in out['before']]} ms"
         )
         pid_before = worker_pid(server)
         sweeps_before = sweeps_finished(db)
@@ -220,14 +240,15 @@ def run(kind: str, letters: int, clients: int, failures: list[str]) -> dict:
         follower.start()
         slices = []
         while follower.is_alive() and len(slices) < 120:
-            result = H.wrk(server.base_url, script, clients, SLICE_SECONDS, mix, server)
+            result = slice_()
             result["at_s"] = round(time.monotonic() - follower.started, 1)
             slices.append(result)
             done = follower.timeline[-1][1] if follower.timeline else 0
             H.log(
-                f"  during, to {result['at_s']:>6} s: p99 {result['p99_ms']:>8} ms  "
+                f"  during, to {result['at_s']:>6} s: mix p99 {result['p99_ms']:>8} ms  "
                 f"p50 {result['p50_ms']:>6} ms  {result['req_per_s']:>6} req/s  "
-                f"errors {result['errors']}  done {done:,}"
+                f"errors {result['errors']}; /healthz p99 {result['healthz_p99_ms']} ms; "
+                f"done {done:,}"
             )
         follower.join(timeout=600)
         out["during"] = slices
@@ -260,9 +281,14 @@ def run(kind: str, letters: int, clients: int, failures: list[str]) -> dict:
         worst = max(slices, key=lambda s: s["p99_ms"]) if slices else None
         out["summary"] = {
             "floor_p99_ms": out["floor"]["p99_ms"],
-            "mix_before_p99_ms": out["mix_before"]["p99_ms"],
-            "during_p99_ms": [s["p99_ms"] for s in slices],
+            "before_mix_p99_ms": [r["p99_ms"] for r in out["before"]],
+            "before_healthz_p99_ms": [r["healthz_p99_ms"] for r in out["before"]],
+            "during_mix_p99_ms": [s["p99_ms"] for s in slices],
+            "during_healthz_p99_ms": [s["healthz_p99_ms"] for s in slices],
             "during_worst_p99_ms": worst["p99_ms"] if worst else None,
+            "during_mix_p99_median_ms": sorted(s["p99_ms"] for s in slices)[len(slices) // 2]
+            if slices
+            else None,
             "during_errors": sum(s["errors"] for s in slices),
             "upload_seconds": out["upload_seconds"],
             "import_seconds": out["import_seconds"],

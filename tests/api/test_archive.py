@@ -134,7 +134,7 @@ def test_importing_the_same_archive_again_adds_nothing_and_says_when(
 def test_a_failed_import_says_why(as_jess, jess, rory, tasks_at_once, monkeypatch):
     send_now(make_letter(jess, rory, body="Across the sea."))
     exported = b"".join(as_jess.get("/export").streaming_content)
-    monkeypatch.setattr(index, "update_many", lambda made, **kw: 1 / 0)
+    monkeypatch.setattr(index, "add", lambda entries: 1 / 0)
 
     answer = _upload(as_jess.token, exported).json()
 

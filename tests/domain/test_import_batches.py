@@ -114,16 +114,16 @@ def test_half_made_homes_are_not_the_persons_until_every_letter_is_in(archive, d
 def test_a_failed_import_takes_back_everything_it_made_and_says_why(archive, db, monkeypatch):
     newcomer = make_person("jess2", "Jess")
     before, fts_before = counts(), fts_rows()
-    update_many = index.update_many
+    add = index.add
     calls = []
 
-    def second_batch_fails(made, **kw):
-        calls.append(len(made))
+    def second_batch_fails(entries):
+        calls.append(len(entries))
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return update_many(made, **kw)
+        return add(entries)
 
-    monkeypatch.setattr(index, "update_many", second_batch_fails)
+    monkeypatch.setattr(index, "add", second_batch_fails)
     job = import_now(newcomer, io.BytesIO(archive))
 
     assert job.state == "failed"
@@ -138,7 +138,7 @@ def test_a_failed_import_takes_back_everything_it_made_and_says_why(archive, db,
 
 def test_a_failed_import_may_be_tried_again(archive, db, monkeypatch):
     newcomer = make_person("jess2", "Jess")
-    monkeypatch.setattr(index, "update_many", lambda made, **kw: 1 / 0)
+    monkeypatch.setattr(index, "add", lambda entries: 1 / 0)
     assert import_now(newcomer, io.BytesIO(archive)).state == "failed"
     monkeypatch.undo()
     monkeypatch.setattr(restore, "rest", lambda busy: None)

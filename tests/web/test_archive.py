@@ -126,7 +126,7 @@ def test_a_failed_import_is_shown_with_its_reason(
 ):
     send_now(make_letter(jess, rory, body="Across the sea."))
     client = client_of(jess)
-    monkeypatch.setattr(index, "update_many", lambda made, **kw: 1 / 0)
+    monkeypatch.setattr(index, "add", lambda entries: 1 / 0)
 
     client.post("/archive/import", {"archive": _export_of(client)})
 

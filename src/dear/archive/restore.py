@@ -168,11 +168,13 @@ def batch(job: Import, letters: list[tuple[LetterIn, uuid.UUID | None]], by_id: 
             )
             for r in letter_in.revisions
         ]
+    entries = index.fresh_entries(made_letters, deliveries)
+    # Everything is built: the transaction only writes.
     with transaction.atomic():
         Letter.objects.bulk_create(made_letters)
         Delivery.objects.bulk_create(deliveries, batch_size=1000)
         Revision.objects.bulk_create(revisions, batch_size=500)
-        index.update_many(made_letters, fresh=True)
+        index.add(entries)
         Import.objects.filter(pk=job.pk).update(
             letters_done=F("letters_done") + len(made_letters), updated_at=timezone.now()
         )
