@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import uuid
 import zipfile
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -161,6 +161,17 @@ def test_the_same_archive_twice_adds_nothing_the_second_time(archive, db):
     assert "nothing was added" in refused.value.message
     assert counts() == before
     assert Import.objects.filter(person=newcomer).count() == 1
+
+
+def test_the_day_it_was_imported_is_said_in_the_persons_own_time_zone(archive, db):
+    newcomer = make_person("jess2", "Jess", time_zone="Europe/Berlin")
+    with time_machine.travel(datetime(2026, 12, 3, 23, 30, tzinfo=UTC)):
+        import_now(newcomer, io.BytesIO(archive))
+
+    with pytest.raises(Conflict) as refused:
+        imports.start(newcomer, io.BytesIO(archive))
+
+    assert "imported this archive on 4 December 2026 at 00:30" in refused.value.message
 
 
 def test_someone_else_importing_the_same_archive_is_an_import_of_its_own(archive, db):

@@ -44,20 +44,20 @@ def import_for(person, import_id) -> Import:
     return job
 
 
-def _day(moment: datetime) -> str:
-    local = timezone.localtime(moment)
+def _day(person, moment: datetime) -> str:
+    """In the person's own time zone: when they did it, as they would say it."""
+    local = timezone.localtime(moment, person.zone)
     return f"{local.day} {local:%B %Y} at {local:%H:%M}"
 
 
-def _already(earlier: Import) -> Conflict:
+def _already(person, earlier: Import) -> Conflict:
+    when = _day(person, earlier.created_at)
     if earlier.state == ImportState.DONE:
         return Conflict(
-            f"You already imported this archive on {_day(earlier.created_at)}: "
-            "nothing was added this time."
+            f"You already imported this archive on {when}: nothing was added this time."
         )
     return Conflict(
-        f"This archive is being imported already (since {_day(earlier.created_at)}): "
-        "nothing was added this time."
+        f"This archive is being imported already (since {when}): nothing was added this time."
     )
 
 
@@ -78,14 +78,15 @@ def start(person, stream: IO[bytes]) -> Import:
         .first()
     )
     if earlier is not None:
-        raise _already(earlier)
+        raise _already(person, earlier)
     try:
         with transaction.atomic():
             job = Import.objects.create(person=person, digest=digest, letters_total=total)
             Upload.objects.create(of=job, data=zipped)
     except IntegrityError:
         # The same archive, sent twice at once: the other request took it.
-        raise _already(Import.objects.get(person=person, digest=digest)) from None
+        taken = Import.objects.exclude(state=ImportState.FAILED)
+        raise _already(person, taken.get(person=person, digest=digest)) from None
     from dear.archive import tasks
 
     tasks.restore_import.enqueue(str(job.pk))
