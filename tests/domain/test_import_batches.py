@@ -233,6 +233,9 @@ def test_a_long_import_hands_itself_on_so_other_tasks_run_between(archive, db, m
     job = imports.start(newcomer, io.BytesIO(archive))
     DBTaskResult.objects.all().delete()
     progress = []
+    parse = importer.parse
+    reads = []
+    monkeypatch.setattr(importer, "parse", lambda raw: reads.append(1) or parse(raw))
 
     for _ in range(5):
         state = imports.run(str(job.pk))
@@ -246,6 +249,7 @@ def test_a_long_import_hands_itself_on_so_other_tasks_run_between(archive, db, m
         queued.delete()
 
     assert progress == [("running", 2), ("running", 4), ("done", 5)]
+    assert len(reads) == 1  # each slice after the first goes on with the archive in hand
 
 
 def test_a_worker_asked_to_stop_hands_the_import_on_after_the_batch_in_hand(archive, db):

@@ -34,8 +34,10 @@ from dear.homes.models import Home, Membership, Place
 from dear.letters.models import Delivery, Letter, Revision, State
 from dear.lib.ids import uuid7
 
-# Letters per transaction: on SQLite each batch holds the one write lock for ~0.1 s.
-BATCH = 200
+# Letters per transaction: on SQLite each batch holds the one write lock for some 40 ms
+# (200 held it for 70 ms; the writes waiting behind it, and the reads queued behind those
+# in their server process, wait that long).
+BATCH = 100
 # SQLite hands its write lock to no one in particular: a writer waiting on it sleeps and
 # looks again (up to 100 ms apart), and one that takes it again at once can keep it for
 # good. So after each batch the import rests as long as the batch took, and at least
