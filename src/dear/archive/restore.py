@@ -5,7 +5,7 @@ its only member. The people they wrote with become former members: named as they
 unable to log in, and no member of any home, so nothing reaches anyone real. Every
 letter keeps its words, state, dates, receipts and revisions; only the ids are new.
 
-``begin`` makes the homes, places and former members; ``batch`` makes a few hundred
+``begin`` makes the homes, places and former members; ``batch`` makes a hundred
 letters at a time, each batch with its deliveries, revisions and search entries and the
 import's progress, in one transaction; ``finish`` makes the person a member of the
 homes, so until the last letter is in, the half-made homes are nobody's to see.
