@@ -246,11 +246,11 @@ def dear_serve(db: Database, *args: str, env: dict | None = None) -> Server:
 # --- HTTP for setup (stdlib only) --------------------------------------------------
 
 
-def request(base_url, method, path, *, body=None, headers=None, timeout=30, form=None):
+def request(base_url, method, path, *, body=None, headers=None, timeout=30, form=None, raw=None):
     parts = urllib.parse.urlsplit(base_url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
     headers = dict(headers or {})
-    data = None
+    data = raw
     if body is not None:
         data = json.dumps(body).encode()
         headers["Content-Type"] = "application/json"

@@ -9,7 +9,9 @@ the server's start-up time and memory), soak (16 clients for 60 s: errors and me
 10 s and 60 s), growth (list latency as one home grows to 1,000,000 letters, the query
 plans, and a plot), choices (the serving comparisons behind `dear serve`'s defaults;
 see bench/choices.py), email (how fast `dear worker` processes send a full outbox, and how
-long a SIGKILLed one delays it; see bench/mail.py). Results go to bench/results/*.json, the plot to
+long a SIGKILLed one delays it; see bench/mail.py), imports (100,000 letters imported while
+others read and write: their p99 beside the /healthz floor, and whether the worker stayed
+alive; see bench/imports.py). Results go to bench/results/*.json, the plot to
 bench/results/growth.png, and a summary beside the targets to bench/results/summary.md.
 """
 
@@ -275,7 +277,7 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGINT, _stop_cleanly)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="sqlite,postgres")
-    parser.add_argument("--parts", default="workloads,soak,growth,choices,email")
+    parser.add_argument("--parts", default="workloads,soak,growth,choices,email,imports")
     parser.add_argument("--seconds", type=float, default=8, help="length of each wrk run")
     parser.add_argument("--soak-seconds", type=float, default=60)
     parser.add_argument("--growth-seconds", type=float, default=3)
@@ -287,6 +289,8 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--email-tick", type=int, default=5, help="DEAR_WORKER_TICK_SECONDS for the email part"
     )
+    parser.add_argument("--import-letters", type=int, default=100_000)
+    parser.add_argument("--import-clients", type=int, default=4, help="reading and writing")
     parser.add_argument(
         "--quick",
         action="store_true",
@@ -301,6 +305,7 @@ def main(argv=None) -> int:
         sizes = [s for s in sizes if s <= 100_000]
         parts = [p for p in parts if p != "choices"]
         args.email_letters = min(args.email_letters, 300)
+        args.import_letters = min(args.import_letters, 10_000)
     started = time.monotonic()
     H.log(f"bench: {', '.join(parts)} on {', '.join(kinds)}; load {H.machine()['load_avg_1_5_15']}")
 
@@ -329,6 +334,13 @@ def main(argv=None) -> int:
         result.update(mail.run_all(kinds, args.email_letters, args.email_lease, args.email_tick))
         save("email.json", result)
         failures = result["failures"]
+    if "imports" in parts:
+        import imports
+
+        result = {"meta": meta()}
+        result.update(imports.run_all(kinds, args.import_letters, args.import_clients))
+        save("imports.json", result)
+        failures += result["failures"]
     import summary
 
     summary.write(RESULTS)

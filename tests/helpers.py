@@ -37,3 +37,13 @@ def send_now(letter, **kw):
     """Send a letter with no undo window, so it is delivered the moment it is sent."""
     with override_settings(SEND_UNDO_SECONDS=0):
         return letters.send(letter.writer, letter.pk, **kw)
+
+
+def import_now(person, stream):
+    """Start an import and run it as the worker would; returns the import, finished."""
+    from dear.archive import imports
+
+    job = imports.start(person, stream)
+    imports.run(str(job.pk))
+    job.refresh_from_db()
+    return job

@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 
+from dear.archive.models import Import
 from dear.homes.services import create_invite, create_place
 from dear.mutual.services import seal
 from tests.api.conftest import ApiClient, client_for
@@ -50,6 +51,8 @@ ROUTES = [
     row("get", "/search?q=light", None, 200, 200, 200, 200),
     row("get", "/export", None, 200, 200, 200, 200),
     row("post", "/import", None, 422, 422, 422, 422),
+    row("get", "/import/{import}", None, 200, 404, 404, 404),
+    row("get", f"/import/{NOWHERE}", None, 404, 404, 404, 404),
     row("post", "/me/delete", {"password": "not it"}, 422, 422, 422, 422),
     # A delivered letter: its recipient reads it; nobody may change it (rule 5).
     row("get", "/letters/{sent}", None, 200, 200, 404, 404),
@@ -126,6 +129,7 @@ def world(people, home, jess, rory):
         "rory": rory.pk,
         "invite": create_invite(jess, home.pk).code,
         "new_letter_to_rory": {"home": str(home.pk), "to": [str(rory.pk)]},
+        "import": Import.objects.create(person=jess, digest="0" * 64).pk,
     }
 
 

@@ -6,9 +6,14 @@ import io
 import json
 import zipfile
 
+import pytest
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 
 from dear.accounts.models import Person
+from dear.archive import importer, imports, index
+from dear.archive.models import Import, Upload
+from dear.homes.models import Home
 from dear.letters.models import Letter
 from tests.api.conftest import PREFIX, client_for
 from tests.helpers import PASSWORD, make_letter, make_person, send_now
@@ -70,7 +75,13 @@ def _upload(token: str, content: bytes, name: str = "archive.zip"):
     return client.post(f"{PREFIX}/import", {"archive": upload})
 
 
-def test_import_restores_an_export_as_the_importers_letters(as_jess, jess, rory):
+@pytest.fixture
+def tasks_at_once(settings):
+    """The worker's part of an import runs as soon as it is queued."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def test_import_is_accepted_and_restored_by_the_worker(as_jess, jess, rory, tasks_at_once):
     send_now(make_letter(jess, rory, body="Across the sea."))
     exported = b"".join(as_jess.get("/export").streaming_content)
     newcomer = make_person("newcomer", "Jess")
@@ -78,9 +89,92 @@ def test_import_restores_an_export_as_the_importers_letters(as_jess, jess, rory)
 
     response = _upload(token, exported)
 
-    assert response.status_code == 201, response.content
-    assert response.json() == {"letters": 1, "revisions": 1, "homes": 1, "people": 1}
+    assert response.status_code == 202, response.content
+    answer = response.json()
+    assert set(answer) == {"id", "state", "letters", "done", "error"}
+    assert (answer["letters"], answer["error"]) == (1, "")
+    progress = Client(headers={"Authorization": f"Bearer {token}"}).get(
+        f"{PREFIX}/import/{answer['id']}"
+    )
+    assert progress.status_code == 200
+    assert progress.json() == {**answer, "state": "done", "done": 1}
     assert Letter.objects.get(writer=newcomer).body == "Across the sea."
+
+
+def test_import_answers_at_once_and_the_worker_restores_later(as_jess, jess, rory):
+    send_now(make_letter(jess, rory, body="Across the sea."))
+    exported = b"".join(as_jess.get("/export").streaming_content)
+    newcomer = make_person("newcomer", "Jess")
+
+    response = _upload(client_for(newcomer).token, exported)
+
+    assert response.status_code == 202
+    assert response.json()["state"] == "pending"
+    assert not Letter.objects.filter(writer=newcomer).exists()
+    (queued,) = DBTaskResult.objects.filter(task_path="dear.archive.tasks.restore_import")
+    assert queued.args_kwargs["args"] == [response.json()["id"]]
+
+
+def test_importing_the_same_archive_again_adds_nothing_and_says_when(
+    as_jess, jess, rory, tasks_at_once
+):
+    send_now(make_letter(jess, rory, body="Across the sea."))
+    exported = b"".join(as_jess.get("/export").streaming_content)
+    newcomer = make_person("newcomer", "Jess")
+    token = client_for(newcomer).token
+    assert _upload(token, exported).status_code == 202
+
+    again = _upload(token, exported)
+
+    assert again.status_code == 409
+    assert "You already imported this archive on " in again.json()["error"]["message"]
+    assert Letter.objects.filter(writer=newcomer).count() == 1
+
+
+def test_a_failed_import_says_why(as_jess, jess, rory, tasks_at_once, monkeypatch):
+    send_now(make_letter(jess, rory, body="Across the sea."))
+    exported = b"".join(as_jess.get("/export").streaming_content)
+    monkeypatch.setattr(index, "add", lambda entries: 1 / 0)
+
+    answer = _upload(as_jess.token, exported).json()
+
+    shown = as_jess.get(f"/import/{answer['id']}").json()
+    assert shown["state"] == "failed"
+    assert "taken back" in shown["error"]
+    assert Letter.objects.filter(writer=jess).count() == 1
+
+
+def test_a_large_archive_is_checked_by_the_worker_and_a_wrong_one_fails_saying_why(
+    as_jess, tasks_at_once, monkeypatch
+):
+    monkeypatch.setattr(imports, "CHECKED_AT_ONCE_BYTES", 0)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("archive.json", json.dumps({"format": "something else"}))
+
+    answer = _upload(as_jess.token, buffer.getvalue())
+
+    assert answer.status_code == 202
+    shown = as_jess.get(f"/import/{answer.json()['id']}").json()
+    assert shown["state"] == "failed"
+    assert shown["error"] == "archive.json is not an archive exported from Dear."
+    assert not Upload.objects.exists()
+    assert Home.objects.count() == 1  # the flat, and nothing made
+
+
+def test_a_zip_of_more_files_than_an_export_holds_is_too_large(as_jess, monkeypatch):
+    monkeypatch.setattr(importer, "MAX_ENTRIES", 3)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for n in range(4):
+            archive.writestr(f"letter-{n}.md", "Dear you,")
+
+    answer = _upload(as_jess.token, buffer.getvalue())
+
+    assert answer.status_code == 413
+    assert answer.json()["error"]["code"] == "too_large"
+    assert "more files than an export of 100,000 letters" in answer.json()["error"]["message"]
+    assert not Import.objects.exists()
 
 
 def test_import_of_a_file_that_is_not_an_export_says_so(as_jess):

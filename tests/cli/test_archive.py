@@ -102,6 +102,7 @@ def test_export_then_import_restores_the_letters_as_an_archive(home_on_a_server,
     imported = run_dear("import", str(archive), env=as_person(server, people.jess, tmp_path))
 
     assert imported.returncode == 0, imported.stderr
+    assert "The archive holds 2 letters; restoring them here." in imported.stdout
     assert "Imported 2 letters" in imported.stdout
     # The original and its copy in the archive's own home; Rory sees only the original.
     found = people.jess.client.get("/search", params={"q": "across"}).json()["items"]
@@ -119,3 +120,19 @@ def test_import_of_something_else_is_refused_with_the_reason(home_on_a_server, t
 
     assert result.returncode == 1
     assert "not a zip" in result.stderr
+
+
+def test_importing_the_same_archive_again_adds_nothing(home_on_a_server, tmp_path):
+    server, people = home_on_a_server
+    people.write(people.jess, people.rory, "Across the sea.")
+    archive = tmp_path / "jess.zip"
+    env = as_person(server, people.jess, tmp_path)
+    assert run_dear("export", str(archive), env=env).returncode == 0
+    assert run_dear("import", str(archive), env=env).returncode == 0
+
+    again = run_dear("import", str(archive), env=env)
+
+    assert again.returncode == 1
+    assert "You already imported this archive on" in again.stderr
+    found = people.jess.client.get("/search", params={"q": "across"}).json()["items"]
+    assert len(found) == 2

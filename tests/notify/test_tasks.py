@@ -77,7 +77,7 @@ def test_a_sweep_owes_due_reminders_and_sends_them_at_once(clock, mailbox, reade
 
     result = tasks.sweep.call()
 
-    assert result == {"reminders": 1, "sent": 1, "pruned": 0}
+    assert result == {"reminders": 1, "sent": 1, "pruned": 0, "imports": 0}
     (email,) = mailbox.messages
     assert email.envelope_to == ["rory@home.test"]
 

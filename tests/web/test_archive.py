@@ -6,7 +6,11 @@ import io
 import json
 import zipfile
 
+import pytest
+
 from dear.accounts.models import Person
+from dear.archive import imports, index
+from dear.archive.models import Import
 from dear.letters.models import Letter
 from tests.helpers import PASSWORD, make_letter, make_person, send_now
 
@@ -60,17 +64,91 @@ def test_the_export_button_downloads_every_letter(client_of, home, jess, rory):
     assert bodies == ["Still a draft."]
 
 
-def test_uploading_an_export_restores_its_letters(client_of, home, jess, rory):
-    send_now(make_letter(jess, rory, body="Across the sea."))
-    exported = b"".join(client_of(jess).get("/archive/export").streaming_content)
-    newcomer = make_person("newcomer", "Jess")
-    upload = io.BytesIO(exported)
-    upload.name = "dear.zip"
+@pytest.fixture
+def tasks_at_once(settings):
+    """The worker's part of an import runs as soon as it is queued."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
-    response = client_of(newcomer).post("/archive/import", {"archive": upload})
+
+def _named(content: bytes) -> io.BytesIO:
+    upload = io.BytesIO(content)
+    upload.name = "dear.zip"
+    return upload
+
+
+def _export_of(client) -> io.BytesIO:
+    return _named(b"".join(client.get("/archive/export").streaming_content))
+
+
+def test_uploading_an_export_restores_its_letters(client_of, home, jess, rory, tasks_at_once):
+    send_now(make_letter(jess, rory, body="Across the sea."))
+    upload = _export_of(client_of(jess))
+    newcomer = make_person("newcomer", "Jess")
+    client = client_of(newcomer)
+
+    response = client.post("/archive/import", {"archive": upload})
 
     assert response.status_code == 302
+    assert response["Location"] == "/archive"
     assert Letter.objects.get(writer=newcomer).body == "Across the sea."
+    page = client.get("/archive").content.decode()
+    assert "1 letter restored" in page
+    assert 'http-equiv="refresh"' not in page
+
+
+def test_the_archive_page_shows_an_import_under_way_and_looks_again(client_of, home, jess, rory):
+    send_now(make_letter(jess, rory, body="Across the sea."))
+    client = client_of(jess)
+    job = imports.start(jess, _export_of(client))
+    Import.objects.filter(pk=job.pk).update(state="running", letters_done=0)
+
+    page = client.get("/archive").content.decode()
+
+    assert "Restoring 1 letter: 0 so far." in page
+    assert f'<progress id="progress-{job.pk}" max="1" value="0">' in page
+    assert '<meta http-equiv="refresh" content="2">' in page
+
+
+def test_a_large_archive_waiting_for_its_check_says_so(client_of, home, jess, rory, monkeypatch):
+    send_now(make_letter(jess, rory, body="Across the sea."))
+    client = client_of(jess)
+    monkeypatch.setattr(imports, "CHECKED_AT_ONCE_BYTES", 0)
+    imports.start(jess, _export_of(client))
+
+    page = client.get("/archive").content.decode()
+
+    assert "Checking the archive you sent" in page
+    assert '<meta http-equiv="refresh" content="2">' in page
+
+
+def test_a_failed_import_is_shown_with_its_reason(
+    client_of, home, jess, rory, tasks_at_once, monkeypatch
+):
+    send_now(make_letter(jess, rory, body="Across the sea."))
+    client = client_of(jess)
+    monkeypatch.setattr(index, "add", lambda entries: 1 / 0)
+
+    client.post("/archive/import", {"archive": _export_of(client)})
+
+    page = client.get("/archive").content.decode()
+    assert "failed." in page
+    assert "everything it had made was taken back" in page
+
+
+def test_uploading_the_same_export_twice_says_it_was_imported_before(
+    client_of, home, jess, rory, tasks_at_once
+):
+    send_now(make_letter(jess, rory, body="Across the sea."))
+    client = client_of(jess)
+    exported = _export_of(client).getvalue()
+    client.post("/archive/import", {"archive": _named(exported)})
+    before = Letter.objects.count()
+
+    response = client.post("/archive/import", {"archive": _named(exported)})
+
+    assert response.status_code == 409
+    assert "You already imported this archive on" in response.content.decode()
+    assert Letter.objects.count() == before
 
 
 def test_uploading_something_else_explains_what_is_wrong(client_of, home, jess):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.http import FileResponse, HttpRequest
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
@@ -11,7 +13,7 @@ from dear.api import present
 from dear.api.auth import person_of
 from dear.api.limits import SearchWords
 from dear.api.schemas import AUTHED, LetterOut, Secret, answers
-from dear.archive import export, importer, search
+from dear.archive import export, imports, search, seen
 from dear.archive.services import delete_account
 from dear.lib.errors import Invalid
 
@@ -39,10 +41,11 @@ class SearchOut(Schema):
 
 
 class ImportOut(Schema):
-    letters: int
-    revisions: int
-    homes: int
-    people: int = Field(description="The people the letters were with, now former members.")
+    id: str
+    state: str = Field(description="pending, running, done or failed.")
+    letters: int = Field(description="How many letters the archive holds.")
+    done: int = Field(description="How many of them are restored so far.")
+    error: str = Field(description="Why it failed (and everything it made was taken back).")
 
 
 class DeleteMeIn(Schema):
@@ -78,14 +81,23 @@ def export_letters(request: HttpRequest):
     )
 
 
-@router.post("/import", response=answers({201: ImportOut}, *AUTHED, 400, 413, 422), by_alias=True)
+@router.post(
+    "/import", response=answers({202: ImportOut}, *AUTHED, 400, 409, 413, 422), by_alias=True
+)
 def import_letters(request: HttpRequest, archive: File[UploadedFile]):
     """Restore an exported zip (multipart field `archive`) as my archive: a home of its own
-    for each home in it, the people in it as former members."""
+    for each home in it, the people in it as former members. The archive is checked at
+    once (422 says what is wrong; 409 if I imported it before); the letters are restored
+    in the background: follow `GET /import/{id}` until `state` is `done` or `failed`."""
     if not archive.size:
         raise Invalid("The archive file is empty.")
-    counts = importer.import_archive(person_of(request), archive)
-    return Status(201, counts)
+    return Status(202, seen.seen(imports.start(person_of(request), archive)).as_json())
+
+
+@router.get("/import/{import_id}", response=answers({200: ImportOut}, *AUTHED, 404))
+def import_progress(request: HttpRequest, import_id: uuid.UUID):
+    """How far an import of mine has come; a failed one says why."""
+    return seen.seen(imports.import_for(person_of(request), import_id)).as_json()
 
 
 @router.post("/me/delete", response=answers({200: FarewellOut}, *AUTHED, 400, 422, 429))

@@ -33,6 +33,8 @@ OPERATION_IDS = {
     "my_email": "getMyEmail",
     "change_my_email": "setMyEmail",
     "send_my_link": "sendMyEmailLink",
+    "import_letters": "importArchive",
+    "import_progress": "getImport",
 }
 
 

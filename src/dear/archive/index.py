@@ -110,6 +110,22 @@ def refresh(letter_ids) -> None:
         update(letter)
 
 
+def fresh_entries(letters, deliveries) -> list[Entry]:
+    """Entries for letters that have none yet, from their deliveries in hand (an import
+    builds them before its transaction, so the database is held only to write them)."""
+    by_letter: dict = {}
+    for delivery in deliveries:
+        by_letter.setdefault(delivery.letter_id, []).append(delivery)
+    return [
+        Entry(letter_id=letter.pk, **entry_fields(letter, by_letter.get(letter.pk, [])))
+        for letter in letters
+    ]
+
+
+def add(entries: list[Entry]) -> None:
+    Entry.objects.bulk_create(entries, batch_size=500)
+
+
 def update_many(letters, *, fresh: bool = False) -> int:
     """Index many letters at once (import, rebuild): a few queries per batch of letters.
 

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+from dear.lib.ids import uuid7
 
 
 class Entry(models.Model):
@@ -33,3 +37,55 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"search entry {self.pk}"
+
+
+class ImportState(models.TextChoices):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Import(models.Model):
+    """One archive a person asked to bring here, restored by the worker batch by batch.
+
+    ``made`` maps the archive's homes, places and people to what this import made of
+    them, and holds the salt its letters' ids are made from, so a worker that died
+    mid-import can go on where it stopped, and a failed one can be taken back whole.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="imports"
+    )
+    # sha256 of archive.json: the same archive, imported again by the same person.
+    digest = models.CharField(max_length=64)
+    state = models.CharField(max_length=10, choices=ImportState, default=ImportState.PENDING)
+    letters_total = models.PositiveIntegerField(default=0)
+    letters_done = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    made = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Moved on by every batch: an import still running whose worker went quiet is resumed.
+    updated_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            # A failed import made nothing, so the same archive may be tried again.
+            models.UniqueConstraint(
+                fields=["person", "digest"],
+                condition=~models.Q(state="failed"),
+                name="archive_import_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"import {self.pk}"
+
+
+class Upload(models.Model):
+    """An import's zip, as uploaded, from the request until the worker is done with it."""
+
+    of = models.OneToOneField(Import, on_delete=models.CASCADE, primary_key=True)
+    data = models.BinaryField()

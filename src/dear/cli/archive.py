@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
 from dear.cli.app import CommandFailed, out
 from dear.cli.remote import Server, TokenOption, UrlOption
+
+# How often `dear import` asks how far the server has come.
+POLL_SECONDS = 0.5
 
 
 def search(
@@ -79,12 +84,25 @@ def import_(
 ) -> None:
     """Restore an exported zip as your archive here, each of its homes a home of its own.
 
-    The people you wrote with come as former members: named, with no way in."""
+    The people you wrote with come as former members: named, with no way in. The server
+    restores the letters in the background; this shows how far it is and waits for the
+    end (Ctrl-C stops only the waiting). The same archive imported twice adds nothing."""
     server = Server.of(url, token)
-    counts = server.upload("/import", "archive", file.name, file.read_bytes())
-    letters, homes = counts["letters"], counts["homes"]
-    out.print(
-        f"Imported {letters} letter{'s' if letters != 1 else ''} "
-        f"({counts['revisions']} saved pages) into {homes} home{'s' if homes != 1 else ''} "
-        "of their own."
-    )
+    job = server.upload("/import", "archive", file.name, file.read_bytes())
+    if job["letters"]:
+        out.print(f"The archive holds {_letters(job['letters'])}; restoring them here.")
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=out
+    ) as progress:
+        bar = progress.add_task("Restoring", total=job["letters"] or 1)
+        while job["state"] in ("pending", "running"):
+            time.sleep(POLL_SECONDS)
+            job = server.get_json(f"/import/{job['id']}")
+            progress.update(bar, completed=job["done"], total=job["letters"] or 1)
+    if job["state"] == "failed":
+        raise CommandFailed(job["error"])
+    out.print(f"Imported {_letters(job['letters'])}, each home of the archive a home of its own.")
+
+
+def _letters(n: int) -> str:
+    return f"{n:,} letter{'s' if n != 1 else ''}"

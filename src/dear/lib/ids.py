@@ -4,14 +4,18 @@ Time-ordered ids keep B-tree inserts local and let lists page by id; the 74 rand
 keep them unguessable in URLs.
 """
 
+import hashlib
 import os
 import time
 import uuid
 
 
-def uuid7(now_ms: int | None = None) -> uuid.UUID:
+def uuid7(now_ms: int | None = None, seed: bytes | None = None) -> uuid.UUID:
+    """A new id; with ``seed``, its random bits are the seed's hash instead, so the same
+    seed (which must itself hold a secret) always gives the same id."""
     ms = time.time_ns() // 1_000_000 if now_ms is None else now_ms
-    rand = int.from_bytes(os.urandom(10), "big")
+    noise = os.urandom(10) if seed is None else hashlib.sha256(seed).digest()[:10]
+    rand = int.from_bytes(noise, "big")
     value = (ms & 0xFFFF_FFFF_FFFF) << 80
     value |= 0x7 << 76  # version
     value |= ((rand >> 62) & 0xFFF) << 64  # rand_a, 12 bits

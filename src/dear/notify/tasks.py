@@ -32,11 +32,14 @@ def deliver_due() -> int:
 # Before the wake-ups: a sweep sends everything those would.
 @task(priority=10)
 def sweep() -> dict:
-    """Owe the reminders that fell due, send every email due, forget old task rows."""
+    """Owe the reminders that fell due, send every email due, forget old task rows, and
+    go on with an import whose worker died."""
+    from dear.archive.tasks import resume_stalled
+
     now = timezone.now()
     queued = reminders.queue_due(now)
     sent = outbox.send_due()
-    return {"reminders": queued, "sent": sent, "pruned": prune(now)}
+    return {"reminders": queued, "sent": sent, "pruned": prune(now), "imports": resume_stalled()}
 
 
 def wake_at(moments: list[datetime]) -> None:

@@ -9,7 +9,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from dear.archive import export, importer, search
+from dear.archive import export, imports, search, seen
 from dear.archive.services import delete_account, farewell
 from dear.lib.errors import Invalid
 from dear.web.errors import friendly
@@ -38,7 +38,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 def _archive_context(request: HttpRequest, **_) -> dict:
-    return {}
+    shown = seen.recent(person_of(request))
+    return {"imports": shown, "importing": any(job.under_way for job in shown)}
 
 
 @login_required
@@ -66,14 +67,9 @@ def import_archive(request: HttpRequest) -> HttpResponse:
     upload = request.FILES.get("archive")
     if upload is None or not upload.size:
         raise Invalid("Choose the .zip file Dear exported.")
-    counts = importer.import_archive(person_of(request), upload)
-    letters = counts["letters"]
-    messages.success(
-        request,
-        f"{letters} letter{'s' if letters != 1 else ''} restored, "
-        f"each home of the archive as a home of its own.",
-    )
-    return redirect("web:home")
+    # Checked now; restored by the worker while the archive page shows how far it is.
+    imports.start(person_of(request), upload)
+    return redirect("web:archive")
 
 
 @login_required
