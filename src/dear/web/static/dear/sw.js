@@ -95,3 +95,51 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(page(request, url, event));
   }
 });
+
+// Web Push: Dear sends {title, body, url}; body holds the words only when the person chose
+// to see them. Only a path on this Dear is ever opened from a notification.
+function sameOriginPath(path) {
+  try {
+    const url = new URL(path || "/", self.location.origin);
+    return url.origin === self.location.origin ? url.href : self.location.origin + "/";
+  } catch (error) {
+    return self.location.origin + "/";
+  }
+}
+
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch (error) {
+    message = {};
+  }
+  const url = sameOriginPath(message.url);
+  const options = {
+    icon: "/static/dear/icon.svg",
+    // One notification per letter: a second push about it replaces the first.
+    tag: url,
+    data: { url: url },
+  };
+  if (message.body) options.body = message.body;
+  event.waitUntil(self.registration.showNotification(message.title || "Dear", options));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = sameOriginPath(event.notification.data && event.notification.data.url);
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const showing = windows.find((client) => client.url === url);
+      if (showing) return showing.focus();
+      // A tab already open on Dear goes to the letter; only without one does a window open.
+      const onDear = windows.find((client) => client.frameType === "top-level");
+      const open = () => self.clients.openWindow(url);
+      if (!onDear) return open();
+      return onDear
+        .navigate(url)
+        .then((client) => (client || onDear).focus().catch(() => client))
+        .catch(open);
+    }),
+  );
+});
