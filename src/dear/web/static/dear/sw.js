@@ -84,8 +84,17 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.method === "POST" && url.pathname === "/logout") {
-    // A shared laptop keeps nothing of one person's letters after they log out.
-    event.waitUntil(caches.delete(PAGES));
+    // A shared laptop keeps nothing of one person's letters after they log out, and is
+    // no longer notified of theirs (Dear forgets the subscription on its side too).
+    event.waitUntil(
+      Promise.all([
+        caches.delete(PAGES),
+        self.registration.pushManager
+          .getSubscription()
+          .then((subscription) => subscription && subscription.unsubscribe())
+          .catch(() => {}),
+      ]),
+    );
     return;
   }
   if (request.method !== "GET" || url.pathname.startsWith("/api/")) return;
