@@ -281,8 +281,14 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "nowhere": {"class": "logging.NullHandler"},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # Apprise quotes the URL it sends to (a ntfy topic, a token) in its messages; Dear
+    # reads what it needs from Apprise's results instead (notify/pushapps.py).
+    "loggers": {"apprise": {"handlers": ["nowhere"], "propagate": False}},
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
