@@ -10,6 +10,7 @@ import pytest
 
 from dear.notify import channels, webpush
 from tests import appriseserver
+from tests.helpers import make_letter, send_now
 from tests.pushservice import PushService
 from tests.web.conftest import without_csrf
 
@@ -94,7 +95,7 @@ def test_a_device_subscribes_is_named_and_its_test_push_arrives(
     assert answer.status_code == 201
     assert answer.json()["name"] == "Chrome on Android"
     html = _page(client, **HERE)
-    assert "Dear notifies this device, <strong>Chrome on Android</strong>" in html
+    assert "Dear rings this device, <strong>Chrome on Android</strong>" in html
     assert "Nothing sent yet." in html
     assert device["endpoint"] not in html and device["keys"]["auth"] not in html
     assert ">Stop notifying this device</button>" in html
@@ -241,3 +242,26 @@ def test_someone_elses_channel_is_the_same_404_as_none(rory, jess, client_of, pu
     assert theirs.status_code == missing.status_code == 404
     assert without_csrf(theirs.content) == without_csrf(missing.content)
     assert len(channels.listed(rory)) == 1
+
+
+def test_a_letter_that_arrived_offers_to_notify_this_device(rory, jess, home, client_of):
+    letter = send_now(make_letter(jess, rory, body="The kettle is fixed."))
+
+    html = client_of(rory).get(f"/letters/{letter.pk}", **HERE).content.decode()
+
+    assert "data-push-offer hidden" in html
+    assert f'data-push-key="{webpush.public_key()}"' in html
+    assert "Should this device tell you when the next letter arrives?" in html
+
+
+def test_the_offer_is_not_made_to_the_writer_over_plain_http_or_once_a_device_rings(
+    rory, jess, home, client_of, push_service
+):
+    letter = send_now(make_letter(jess, rory, body="The kettle is fixed."))
+    path = f"/letters/{letter.pk}"
+
+    assert "data-push-offer" not in client_of(jess).get(path, **HERE).content.decode()
+    plain = client_of(rory).get(path, HTTP_HOST="192.168.1.20:8000").content.decode()
+    assert "data-push-offer" not in plain
+    _subscribe(client_of(rory), push_service.subscribe(webpush.public_key()))
+    assert "data-push-offer" not in client_of(rory).get(path, **HERE).content.decode()

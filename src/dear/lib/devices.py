@@ -11,7 +11,7 @@ BROWSERS = [
     ("Opera", r"\bOPR/|\bOpera\b"),
     ("Samsung Internet", r"\bSamsungBrowser/"),
     ("Firefox", r"\bFirefox/|\bFxiOS/"),
-    ("Chrome", r"\bChrome/|\bCriOS/|\bChromium/"),
+    ("Chrome", r"\b(?:Headless)?Chrome/|\bCriOS/|\bChromium/"),
     ("Safari", r"\bSafari/"),
 ]
 SYSTEMS = [

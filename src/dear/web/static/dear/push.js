@@ -36,6 +36,17 @@
     }
   }
 
+  // To the page that shows the result; a link to this same page would only scroll.
+  function done(where) {
+    const target = new URL(where || window.location.href, window.location.href);
+    if (target.pathname === window.location.pathname && target.search === window.location.search) {
+      window.location.hash = target.hash;
+      window.location.reload();
+    } else {
+      window.location.assign(target.href);
+    }
+  }
+
   async function subscribe(box) {
     const button = box.querySelector("[data-push-start]");
     button.disabled = true;
@@ -68,7 +79,7 @@
         say(box, message);
         return;
       }
-      window.location.assign(box.dataset.doneUrl || window.location.href);
+      done(box.dataset.doneUrl);
     } catch (error) {
       say(box, "This browser's push service did not answer, so this device is not notified. A push app works without it.");
     } finally {
@@ -128,6 +139,7 @@
       start.addEventListener("click", remember);
     }
     if (start) {
+      say(box, "");
       start.hidden = false;
       start.addEventListener("click", () => subscribe(box));
     }
