@@ -171,3 +171,31 @@ def test_over_plain_http_the_page_says_why_and_offers_a_push_app(
         assert errors == []
     finally:
         browser.close()
+
+
+def test_a_letter_that_arrived_offers_this_device_once(
+    dear_server_factory, open_page, page_errors, artifacts
+):
+    server = dear_server_factory(send_undo_seconds=0)
+    jess, rory = open_page(), open_page()
+    sign_up_jess(jess, server)
+    invite_rory(jess, rory, server)
+    jess.goto(server.url("/"))
+    jess.get_by_role("button", name="Write to Rory").click()
+    jess.get_by_label("Letter", exact=True).fill("The kettle is fixed.")
+    jess.get_by_role("button", name="Send", exact=True).click()
+    expect(jess.get_by_role("heading", name="Sent")).to_be_visible()
+
+    rory.goto(server.url("/inbox"))
+    rory.get_by_role("link", name=re.compile("From Jess")).first.click()
+    offer = rory.get_by_role("complementary", name="Notify this device")
+    expect(offer).to_be_visible()
+    expect(offer.get_by_role("button", name="Notify this device")).to_be_visible()
+    rory.screenshot(path=str(artifacts / "letter-push-offer-360.png"), full_page=True)
+
+    offer.get_by_role("button", name="Not now").click()
+    expect(offer).to_be_hidden()
+    rory.reload()
+    expect(rory.get_by_text("The kettle is fixed.")).to_be_visible()
+    expect(offer).to_be_hidden()
+    assert page_errors == []
