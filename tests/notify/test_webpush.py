@@ -193,3 +193,25 @@ def test_a_subscription_whose_keys_cannot_work_is_refused_for_good(vapid_dir, pu
     with pytest.raises(transport.PermanentFailure):
         webpush.send({**device, "keys": keys}, PAYLOAD, ttl=60)
     assert push_service.received() == []
+
+
+def test_servers_sharing_a_configured_key_sign_alike_and_make_none(
+    vapid_dir, settings, tmp_path, push_service
+):
+    from cryptography.hazmat.primitives import serialization as pem
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    settings.VAPID_PRIVATE_KEY = key.private_bytes(
+        pem.Encoding.PEM, pem.PrivateFormat.PKCS8, pem.NoEncryption()
+    ).decode()
+    device = push_service.subscribe(webpush.public_key())
+    settings.DATA_DIR = tmp_path / "a-second-server"
+
+    webpush.send(device, PAYLOAD, ttl=60)
+
+    assert webpush.public_key() == b64url(
+        key.public_key().public_bytes(pem.Encoding.X962, pem.PublicFormat.UncompressedPoint)
+    )
+    assert len(push_service.received()) == 1
+    assert not (vapid_dir / webpush.KEY_FILE).exists()
+    assert not (tmp_path / "a-second-server").exists()

@@ -46,7 +46,7 @@ class Gone(transport.PermanentFailure):
 
 
 _lock = threading.Lock()
-_keys: dict[Path, Vapid] = {}
+_keys: dict[Path | str, Vapid] = {}
 _session = threading.local()
 
 
@@ -78,8 +78,15 @@ def _make_key(path: Path) -> None:
 
 
 def _vapid() -> Vapid:
-    path = _key_path()
+    """The key from DEAR_VAPID_PRIVATE_KEY if set (several servers share one), else the
+    one kept in the data dir, made the first time it is needed."""
+    given = settings.VAPID_PRIVATE_KEY
     with _lock:
+        if given:
+            if given not in _keys:
+                _keys[given] = Vapid.from_pem(given.encode("ascii"))
+            return _keys[given]
+        path = _key_path()
         if path not in _keys:
             if not path.exists():
                 _make_key(path)
