@@ -96,7 +96,7 @@ def test_a_device_subscribes_is_named_and_its_test_push_arrives(
     assert answer.json()["name"] == "Chrome on Android"
     html = _page(client, **HERE)
     assert "Dear rings this device, <strong>Chrome on Android</strong>" in html
-    assert "Nothing sent yet." in html
+    assert "Nothing sent yet</p>" in html
     assert device["endpoint"] not in html and device["keys"]["auth"] not in html
     assert ">Stop notifying this device</button>" in html
     assert ">Notify this device</button>" not in html
@@ -106,7 +106,7 @@ def test_a_device_subscribes_is_named_and_its_test_push_arrives(
 
     (push,) = push_service.received(device["endpoint"])
     assert push.payload["title"] == channels.TEST_TITLE
-    assert re.search(r"Last sent \d\d:\d\d\.", _page(client, **HERE))
+    assert re.search(r"Last sent \d\d:\d\d</p>", _page(client, **HERE))
 
 
 def test_another_browser_sees_the_device_listed_but_not_as_itself(rory, client_of, push_service):
@@ -148,7 +148,7 @@ def test_a_device_the_push_service_says_is_gone_is_shown_gone(rory, client_of, p
 
     html = followed.content.decode()
     assert "The test did not arrive: the push service answered 410" in html
-    assert "The push service says this device is gone." in html
+    assert "The push service says this device is gone</p>" in html
     assert f'action="/settings/channels/{channel.id}/test"' not in html
 
 
@@ -176,7 +176,7 @@ def test_a_push_app_is_added_tested_at_once_and_shown_masked(rory, client_of, pu
     assert len(push_app.arrived) == 1
     assert "rory-letters-k2" not in html
     assert f"ntfy://127.0.0.1:{push_app.port}/…" in html
-    assert "Nothing sent yet" not in html and re.search(r"Last sent \d\d:\d\d\.", html)
+    assert "Nothing sent yet" not in html and re.search(r"Last sent \d\d:\d\d</p>", html)
 
 
 def test_a_url_apprise_cannot_read_is_refused_kept_nowhere_and_not_shown_back(rory, client_of):
