@@ -3,6 +3,9 @@ browsers beside email. The Apprise URL goes in and never comes back out."""
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 
 from dear.notify.models import Channel
@@ -107,3 +110,19 @@ def test_removing_a_channel_answers_204_and_it_is_gone(api, pushapp):
     assert api.delete(f"/me/channels/{made['id']}").status_code == 204
     assert api.get("/me/channels").json() == {"items": []}
     assert api.delete(f"/me/channels/{made['id']}").status_code == 404
+
+
+def test_the_url_is_in_no_export(api, pushapp):
+    url = pushapp.ntfy_url("topic-not-exported")
+    assert api.post("/me/channels", {"kind": "apprise", "url": url}).status_code == 201
+
+    exported = api.get("/export")
+
+    assert exported.status_code == 200
+    with zipfile.ZipFile(
+        io.BytesIO(
+            b"".join(exported.streaming_content if exported.streaming else [exported.content])
+        )
+    ) as archive:
+        for name in archive.namelist():
+            assert b"topic-not-exported" not in archive.read(name), name
