@@ -66,7 +66,7 @@ declare(
 declare(
     "DEAR_EMAIL_LEASE_SECONDS",
     "300",
-    "How long a worker holds an email it is sending; then another may send it.",
+    "How long a worker holds an email or push it is sending; then another may send it.",
 )
 declare(
     "DEAR_EMAIL_URL",

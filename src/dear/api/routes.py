@@ -7,7 +7,18 @@ from django.urls import re_path
 from ninja import NinjaAPI
 from ninja.responses import Status
 
-from dear.api import accounts, archive, errors, homes, letters, mail, mutual, places, reminders
+from dear.api import (
+    accounts,
+    archive,
+    channels,
+    errors,
+    homes,
+    letters,
+    mail,
+    mutual,
+    places,
+    reminders,
+)
 from dear.api.auth import bearer
 from dear.api.health import database_answers
 from dear.api.schemas import OkOut
@@ -32,6 +43,11 @@ OPERATION_IDS = {
     "my_email": "getMyEmail",
     "change_my_email": "setMyEmail",
     "send_my_link": "sendMyEmailLink",
+    "my_channels": "listMyChannels",
+    "add_my_channel": "addMyChannel",
+    "change_my_channel": "updateMyChannel",
+    "test_my_channel": "testMyChannel",
+    "remove_my_channel": "removeMyChannel",
 }
 
 
@@ -77,3 +93,4 @@ api.add_router("", mutual.router)
 api.add_router("", archive.router)
 api.add_router("", reminders.router)
 api.add_router("", mail.router)
+api.add_router("", channels.router)
