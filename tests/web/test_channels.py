@@ -150,6 +150,7 @@ def test_a_device_the_push_service_says_is_gone_is_shown_gone(rory, client_of, p
     assert "The test did not arrive: the push service answered 410" in html
     assert "The push service says this device is gone</p>" in html
     assert f'action="/settings/channels/{channel.id}/test"' not in html
+    assert ">Notify this device</button>" in html  # it may subscribe afresh
 
 
 def test_logging_out_stops_this_browser_only(rory, client_of, push_service):

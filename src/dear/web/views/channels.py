@@ -58,7 +58,8 @@ def channels_context(request: HttpRequest) -> dict:
     devices = [c for c in found if c.kind == WEBPUSH]
     return {
         "devices": devices,
-        "this_device": next((c for c in devices if c.this_device), None),
+        # A device the push service forgot can subscribe again.
+        "this_device": next((c for c in devices if c.this_device and not c.gone), None),
         "push_apps": [c for c in found if c.kind == APPRISE],
         "push_possible": push_possible(request),
         "push_key": webpush.public_key(),
