@@ -5,7 +5,15 @@ from __future__ import annotations
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from dear.lib.env import declare, env_bool, env_int, env_networks, env_secret, env_str
+from dear.lib.env import (
+    declare,
+    env_bool,
+    env_int,
+    env_networks,
+    env_p256_key,
+    env_secret,
+    env_str,
+)
 from dear.paths import data_dir, ensure_data_dir, secret_key_from
 
 declare("DEAR_DATA_DIR", "(per-user data folder)", "Where the SQLite database and secret key live.")
@@ -58,7 +66,7 @@ declare(
 declare(
     "DEAR_EMAIL_LEASE_SECONDS",
     "300",
-    "How long a worker holds an email it is sending; then another may send it.",
+    "How long a worker holds an email or push it is sending; then another may send it.",
 )
 declare(
     "DEAR_EMAIL_URL",
@@ -71,6 +79,12 @@ declare(
     "DEAR_PUBLIC_URL",
     "",
     "The address emails, invites and labels link to, as the home's browsers reach Dear.",
+)
+declare(
+    "DEAR_VAPID_PRIVATE_KEY",
+    "",
+    "Web Push signing key, PEM (or DEAR_VAPID_PRIVATE_KEY_FILE). Empty: made on first use, "
+    "kept in the data dir.",
 )
 
 DATA_DIR = ensure_data_dir(data_dir())
@@ -98,6 +112,9 @@ EMAIL_LEASE_SECONDS = env_int("DEAR_EMAIL_LEASE_SECONDS", minimum=1)
 EMAIL_URL = env_secret("DEAR_EMAIL_URL") or ""
 DEFAULT_FROM_EMAIL = env_str("DEAR_EMAIL_FROM")
 PUBLIC_URL = env_str("DEAR_PUBLIC_URL").strip().rstrip("/")
+# Browsers subscribe to Web Push with this key's public half: every server of one Dear
+# must sign with the same key (dear.notify.webpush).
+VAPID_PRIVATE_KEY = env_p256_key("DEAR_VAPID_PRIVATE_KEY")
 # A password reset link works for an hour.
 PASSWORD_RESET_TIMEOUT = 60 * 60
 
@@ -281,8 +298,14 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "nowhere": {"class": "logging.NullHandler"},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # Apprise quotes the URL it sends to (a ntfy topic, a token) in its messages; Dear
+    # reads what it needs from Apprise's results instead (notify/pushapps.py).
+    "loggers": {"apprise": {"handlers": ["nowhere"], "propagate": False}},
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

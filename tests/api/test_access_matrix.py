@@ -13,6 +13,7 @@ import pytest
 from dear.archive.models import Import
 from dear.homes.services import create_invite, create_place
 from dear.mutual.services import seal
+from dear.notify.models import Channel
 from tests.api.conftest import ApiClient, client_for
 from tests.helpers import make_letter, send_now
 
@@ -24,6 +25,14 @@ def row(method, path, body, jess, rory, sam, olive):
     return (method, path, body, {"jess": jess, "rory": rory, "sam": sam, "olive": olive})
 
 
+A_SUBSCRIPTION = {
+    "endpoint": "https://push.example.net/send/abc",
+    "keys": {
+        "p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7"
+        "I99e8QcYP7DkM",
+        "auth": "tBHItJI5svbpez7KI4CCXg",
+    },
+}
 SAVE = {"revision": 1, "body": "Another go."}
 NEW_HOME = {"name": "Somewhere new"}
 
@@ -103,6 +112,12 @@ ROUTES = [
     row("get", "/reminders", None, 200, 200, 200, 200),
     row("put", "/reminders/{rory}", {"after_days": 9}, 200, 404, 200, 404),
     row("delete", "/reminders/{rory}", None, 204, 404, 204, 404),
+    # Channels are each person's own: another's is as missing as one never made.
+    row("get", "/me/channels", None, 200, 200, 200, 200),
+    row("post", "/me/channels", "a_browser", 201, 201, 201, 201),
+    row("patch", "/me/channels/{rorys_channel}", {"words": True}, 404, 200, 404, 404),
+    row("post", "/me/channels/{rorys_channel}/test", None, 404, 200, 404, 404),
+    row("delete", "/me/channels/{rorys_channel}", None, 404, 204, 404, 404),
 ]
 
 CASES = [
@@ -130,6 +145,11 @@ def world(people, home, jess, rory):
         "invite": create_invite(jess, home.pk).code,
         "new_letter_to_rory": {"home": str(home.pk), "to": [str(rory.pk)]},
         "import": Import.objects.create(person=jess, digest="0" * 64).pk,
+        # Nobody listens on port 9: its test fails at once, without the internet.
+        "rorys_channel": Channel.objects.create(
+            person=rory, kind="apprise", name="127.0.0.1", secret="json://127.0.0.1:9/", masked="…"
+        ).pk,
+        "a_browser": {"kind": "webpush", "subscription": A_SUBSCRIPTION, "name": "Firefox"},
     }
 
 

@@ -108,3 +108,44 @@ def test_readers_refuse_a_setting_that_was_never_declared(monkeypatch):
     monkeypatch.setenv("DEAR_NOT_DECLARED", "on")
     with pytest.raises(KeyError):
         env.env_str("DEAR_NOT_DECLARED")
+
+
+def _pem(curve) -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    return (
+        ec.generate_private_key(curve)
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+
+
+def test_p256_key_reader_takes_a_pem_key_from_the_variable_or_its_file(
+    declared, monkeypatch, tmp_path
+):
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    name = declared("DEAR_TEST_KEY", "")
+    assert env.env_p256_key(name) == ""
+    key = _pem(ec.SECP256R1())
+    (tmp_path / "key.pem").write_text(key)
+    monkeypatch.setenv(f"{name}_FILE", str(tmp_path / "key.pem"))
+    assert env.env_p256_key(name) == key.strip()
+
+
+def test_p256_key_reader_refuses_another_curve_or_garbage_without_repeating_it(
+    declared, monkeypatch
+):
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    name = declared("DEAR_TEST_KEY", "")
+    for value in (_pem(ec.SECP384R1()), "not-a-key-at-all"):
+        monkeypatch.setenv(name, value)
+        with pytest.raises(SettingError, match="DEAR_TEST_KEY must be a P-256") as refused:
+            env.env_p256_key(name)
+        assert value not in str(refused.value)

@@ -58,7 +58,8 @@ def seed(env: dict, *args: str) -> dict:
     """Run tests/notify/seed.py in a `dear` process's environment; what it printed."""
     done = subprocess.run(
         [sys.executable, "-m", "tests.notify.seed", *args],
-        env={**env, "PYTHONPATH": str(ROOT)},
+        # This tree's code, like the `dear` processes it seeds for, not an installed copy.
+        env={**env, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])},
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -4,7 +4,8 @@ Run with that process's environment: ``python -m tests.notify.seed --letters 200
 Migrates, makes Jess and readers with confirmed addresses and no quiet hours in one
 home, sends ``--letters`` letters from Jess among the readers (delivered at once), and
 prints JSON: ``{"letters": {letter id: reader's address}, "token": Jess's API token,
-"readers": {address: person id}}``.
+"readers": {address: person id}}``. With ``--apprise URL``, each reader first gets a
+push app channel at that URL, ``{reader}`` replaced by their username.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--letters", type=int, default=0)
     parser.add_argument("--readers", type=int, default=10)
+    parser.add_argument("--apprise", default="", help="A push app URL for each reader.")
     parser.add_argument(
         "--lose-wake-ups", action="store_true", help="Delete every queued task afterwards."
     )
@@ -51,6 +53,20 @@ def main(argv: list[str]) -> None:
     jess = reachable("jess")
     readers = [reachable(f"reader{n}") for n in range(args.readers)]
     make_home("The flat", jess, *readers)
+    if args.apprise:
+        from dear.notify import pushapps
+        from dear.notify.models import Channel, ChannelKind
+
+        for reader in readers:
+            # Made as add_apprise makes them, without its test notification.
+            url = args.apprise.replace("{reader}", reader.username)
+            Channel.objects.create(
+                person=reader,
+                kind=ChannelKind.APPRISE,
+                name=pushapps.name(url),
+                secret=url,
+                masked=pushapps.mask(url),
+            )
     letters = {}
     for n in range(args.letters):
         reader = readers[n % len(readers)]

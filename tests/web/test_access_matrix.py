@@ -20,7 +20,9 @@ from dear.homes.models import Invite
 from dear.letters import services as letters
 from dear.letters.models import Letter, Revision
 from dear.mutual.services import seal
+from dear.notify import channels
 from tests.helpers import PASSWORD, make_letter, send_now
+from tests.pushservice import PushService
 from tests.web.conftest import without_csrf
 
 PERSONAS = ("jess", "rory", "sam", "olive", "anon")
@@ -51,6 +53,8 @@ def world(people, home, other_home):
         "binned": binned,
         "invite": homes.create_invite(jess, home.pk).code,
         "token": jess.api_tokens.get(),
+        # A browser of Jess's; nothing listens at its push service (port 0).
+        "channel": channels.add_webpush(jess, PushService().subscribe(), name="Firefox on Linux"),
     }
 
 
@@ -167,6 +171,13 @@ ACTIONS = [
         _(302, 302, 302, 302),
     ),
     ("post", "/settings/time/device", {"time_zone": "Europe/Lisbon"}, ALL_200),
+    # How Dear tells you: a URL Apprise cannot read, and a subscription that is not JSON,
+    # are refused for everyone; a channel is its owner's alone.
+    ("post", "/settings/push-apps", {"url": "nope://x"}, _(422, 422, 422, 422)),
+    ("post", "/settings/devices", {"endpoint": "x"}, _(422, 422, 422, 422)),
+    ("post", "/settings/channels/{channel}/choices", {"letters": "on"}, _(302, 404, 404, 404)),
+    ("post", "/settings/channels/{channel}/test", {}, _(302, 404, 404, 404)),
+    ("post", "/settings/channels/{channel}/remove", {}, _(302, 404, 404, 404)),
     ("post", "/letters/{draft}/seal", {}, _(302, 404, 404, 404)),
     ("post", "/letters/{sealed}/seal", {}, _(409, 404, 404, 404)),
     ("post", "/letters/{sealed}/withdraw", {}, _(302, 404, 404, 404)),

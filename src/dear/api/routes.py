@@ -7,7 +7,18 @@ from django.urls import re_path
 from ninja import NinjaAPI
 from ninja.responses import Status
 
-from dear.api import accounts, archive, errors, homes, letters, mail, mutual, places, reminders
+from dear.api import (
+    accounts,
+    archive,
+    channels,
+    errors,
+    homes,
+    letters,
+    mail,
+    mutual,
+    places,
+    reminders,
+)
 from dear.api.auth import bearer
 from dear.api.bodies import ObjectBodies
 from dear.api.health import database_answers
@@ -35,6 +46,11 @@ OPERATION_IDS = {
     "send_my_link": "sendMyEmailLink",
     "import_letters": "importArchive",
     "import_progress": "getImport",
+    "my_channels": "listMyChannels",
+    "add_my_channel": "addMyChannel",
+    "change_my_channel": "updateMyChannel",
+    "test_my_channel": "testMyChannel",
+    "remove_my_channel": "removeMyChannel",
 }
 
 
@@ -81,3 +97,4 @@ api.add_router("", mutual.router)
 api.add_router("", archive.router)
 api.add_router("", reminders.router)
 api.add_router("", mail.router)
+api.add_router("", channels.router)

@@ -24,11 +24,10 @@ def render() -> str:
 
     root = typer.main.get_command(app)
     lines = [inspect.cleandoc(root.help or ""), ""]
-    commands = [c for c in root.commands.values() if not c.hidden and c.name not in SKIP]  # type: ignore[attr-defined]
-    for command in commands:
+    for path, command in _commands(root, "dear"):
         arguments = [_metavar(p) for p in command.params if _is_argument(p)]
-        usage = " ".join(["dear", command.name or "", "[OPTIONS]", *arguments])
-        lines += [f"### `dear {command.name}`", "", f"    {usage}", ""]
+        usage = " ".join([path, "[OPTIONS]", *arguments])
+        lines += [f"### `{path}`", "", f"    {usage}", ""]
         lines += [inspect.cleandoc(command.help or ""), ""]
         for param in command.params:
             if param.name == "help" or getattr(param, "hidden", False):
@@ -37,6 +36,18 @@ def render() -> str:
         if command.params:
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _commands(group, path: str):
+    """Each command a person runs, as ("dear notify add", command): a group's own
+    commands stand in for the group."""
+    for command in group.commands.values():  # type: ignore[attr-defined]
+        if command.hidden or command.name in SKIP:
+            continue
+        if hasattr(command, "commands"):
+            yield from _commands(command, f"{path} {command.name}")
+        else:
+            yield f"{path} {command.name}", command
 
 
 def _param_name(param) -> str:

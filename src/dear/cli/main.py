@@ -6,7 +6,19 @@ from typing import Annotated
 
 import typer
 
-from dear.cli import account, archive, backup, boxes, clidoc, home, leave, status, worker, write
+from dear.cli import (
+    account,
+    archive,
+    backup,
+    boxes,
+    clidoc,
+    home,
+    leave,
+    notify,
+    status,
+    worker,
+    write,
+)
 from dear.cli.app import DearApp
 from dear.cli.manage import manage
 from dear.cli.serve import serve
@@ -49,6 +61,7 @@ app.command(rich_help_panel="Your letters")(home.visit)
 app.command(rich_help_panel="Your letters")(home.glance)
 app.command(rich_help_panel="Your letters")(home.moments)
 app.command(rich_help_panel="Your letters")(leave.leave)
+app.add_typer(notify.app, rich_help_panel="Your letters")
 app.command()(archive.search)
 app.command()(archive.export)
 app.command(name="import")(archive.import_)

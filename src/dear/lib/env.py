@@ -96,3 +96,24 @@ def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Netwo
                 f"10.0.0.0/8, separated by commas; got {part.strip()!r}"
             ) from None
     return tuple(networks)
+
+
+def env_p256_key(name: str) -> str:
+    """A P-256 private key in PEM, from ``NAME`` or ``NAME_FILE`` (see env_secret); ""
+    when neither is set. A value that is no such key stops Dear, the key not repeated."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    text = env_secret(name)
+    if not text:
+        return ""
+    try:
+        key = load_pem_private_key(text.encode("utf-8"), password=None)
+    except (ValueError, TypeError):
+        key = None
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != "secp256r1":
+        raise SettingError(
+            f"{name} must be a P-256 (prime256v1) private key in PEM, unencrypted, "
+            "like the vapid_private_key.pem Dear makes in its data dir"
+        )
+    return text

@@ -26,6 +26,48 @@ class EmailChoices(models.Model):
     moments = models.BooleanField(default=True)
 
 
+class ChannelKind(models.TextChoices):
+    APPRISE = "apprise", "Push app"  # a push app the person already uses, through an Apprise URL
+    WEBPUSH = "webpush", "Web Push"  # a browser that subscribed with Web Push
+
+
+class Channel(models.Model):
+    """A way to reach a person beside email: a browser's Web Push subscription or an
+    Apprise URL. Each has the same choices as email, words off unless asked for."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="channels"
+    )
+    kind = models.CharField(max_length=8, choices=ChannelKind.choices)
+    # Shown: "ntfy.example.net", "Chrome on Android".
+    name = models.CharField(max_length=100)
+    # The Apprise URL, or the subscription as JSON ({endpoint, keys: {p256dh, auth}}).
+    # Either lets anyone holding it notify the person (and an URL may hold a password):
+    # kept like one, never shown in full, never logged, never exported.
+    secret = models.TextField()
+    masked = models.CharField(max_length=200)  # safe to show: "ntfy://ntfy.example.net/…"
+    # Web Push: the session that subscribed; logging out of it removes the channel.
+    session_key = models.CharField(max_length=40, blank=True, db_index=True)
+    # A letter's words travel through servers Dear does not control: off unless asked.
+    words = models.BooleanField(default=False)
+    letters = models.BooleanField(default=True)
+    sealed = models.BooleanField(default=True)
+    moments = models.BooleanField(default=True)
+    reminders = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    # The push service said this subscription is gone (404/410): nothing goes to it again.
+    gone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} channel {self.pk}"
+
+
 class Kind(models.TextChoices):
     LETTER = "letter"  # a letter was delivered to you
     SEALED = "sealed"  # a sealed pair you are part of opened
@@ -51,8 +93,9 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 
 
 class Notification(models.Model):
-    """One email owed to one person: the outbox. Unique per (recipient, kind, key), so a
-    letter, moment or quiet stretch is told to each person at most once."""
+    """One notification owed to one person: the outbox. By email (``channel`` null) or
+    through one of their channels. Unique per (recipient, kind, key, channel), so a letter,
+    moment or quiet stretch is told to each person at most once each way."""
 
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     recipient = models.ForeignKey(
@@ -75,6 +118,10 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
+    # Null: by email. Removing a channel removes what it still owed.
+    channel = models.ForeignKey(
+        Channel, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     # Not before: the delivery, the end of the recipient's quiet hours, the next retry.
     due_at = models.DateTimeField()
@@ -91,7 +138,18 @@ class Notification(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "kind", "key"], name="notify_once"),
+            # Two partial constraints: NULLs are distinct in a plain unique one, and
+            # SQLite has no NULLS NOT DISTINCT.
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "key"],
+                condition=Q(channel__isnull=True),
+                name="notify_once",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "key", "channel"],
+                condition=Q(channel__isnull=False),
+                name="notify_once_per_channel",
+            ),
         ]
         indexes = [
             models.Index(fields=["due_at"], name="notify_pending", condition=Q(outcome="pending")),

@@ -26,7 +26,7 @@ from dear.letters.models import Letter
 from dear.lib import times, words
 from dear.lib.errors import Invalid
 from dear.notify import transport
-from dear.notify.models import Kind, Notification, Reminder
+from dear.notify.models import Channel, Kind, Notification, Reminder
 
 DEFAULT_DAYS = 7
 MIN_DAYS, MAX_DAYS = 1, 365
@@ -181,33 +181,52 @@ def since_of(notification: Notification) -> datetime:
 
 
 def queue_due(now: datetime | None = None) -> int:
-    """Owe an email for every reminder asked to email that is due, once per quiet stretch,
-    held until the person's quiet hours end; the outbox sends it. Returns how many were
-    new. Nothing without email configured, or for someone with no confirmed address."""
-    if not transport.configured():
-        return 0
+    """Owe a notification for every reminder that is due, once per quiet stretch and way:
+    by email when the reminder asks for it (with a mail server configured and a confirmed
+    address), and through each channel of the person's that tells of reminders. Held
+    until their quiet hours end; the outbox sends it. Returns how many were new."""
     now = now or timezone.now()
-    wanted = (
-        Reminder.objects.filter(
-            email=True, person__is_active=True, person__email_confirmed_at__isnull=False
+    email = transport.configured()
+    ways = Q(
+        Exists(
+            Channel.objects.filter(person=OuterRef("person"), reminders=True, gone_at__isnull=True)
         )
-        .exclude(person__email="")
+    )
+    if email:
+        ways |= Q(email=True, person__email_confirmed_at__isnull=False) & ~Q(person__email="")
+    wanted = (
+        Reminder.objects.filter(person__is_active=True)
+        .filter(ways)
         .select_related("person", "other")
     )
+    due = [
+        (reminder, stretch)
+        for reminder in _last_letters(wanted, now).order_by("pk")
+        if (stretch := _stretch(reminder, now)).due
+    ]
+    channels: dict = {}
+    for person_id, channel_id in Channel.objects.filter(
+        person_id__in={reminder.person_id for reminder, _ in due},
+        reminders=True,
+        gone_at__isnull=True,
+    ).values_list("person_id", "pk"):
+        channels.setdefault(person_id, []).append(channel_id)
     made = 0
-    for reminder in _last_letters(wanted, now).order_by("pk"):
-        stretch = _stretch(reminder, now)
-        if not stretch.due:
-            continue
+    for reminder, stretch in due:
         person = reminder.person
-        _, created = Notification.objects.get_or_create(
-            recipient=person,
-            kind=Kind.REMINDER,
-            key=key(stretch),
-            defaults={
-                "about": reminder.other,
-                "due_at": times.quiet_end(now, person.zone, person.quiet_from, person.quiet_until),
-            },
-        )
-        made += created
+        by_email = email and reminder.email and bool(person.confirmed_email)
+        for channel in ([None] if by_email else []) + channels.get(person.pk, []):
+            _, created = Notification.objects.get_or_create(
+                recipient=person,
+                kind=Kind.REMINDER,
+                key=key(stretch),
+                channel_id=channel,
+                defaults={
+                    "about": reminder.other,
+                    "due_at": times.quiet_end(
+                        now, person.zone, person.quiet_from, person.quiet_until
+                    ),
+                },
+            )
+            made += created
     return made

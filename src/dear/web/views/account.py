@@ -15,6 +15,7 @@ from dear.accounts import services as accounts
 from dear.homes import seen as homes_seen
 from dear.notify import addresses, reminders, transport
 from dear.web.errors import friendly
+from dear.web.views.channels import channels_context
 from dear.web.views.common import person_of
 
 # What a housemate is told when this Dear has no mail server: how to give it one is for
@@ -38,6 +39,7 @@ def _settings_context(request: HttpRequest, **_) -> dict:
         "stretches": found,
         # With no reminder yet, the way to set one: the letters with each housemate.
         "housemates": None if found else _housemates(me),
+        **channels_context(request),
     }
 
 

@@ -17,7 +17,9 @@ from dear.letters.access import letter_for_writer
 from dear.letters.rules import State
 from dear.lib.spans import span
 from dear.mutual.seen import partner_of
+from dear.notify import channels, webpush
 from dear.web.errors import friendly
+from dear.web.views.channels import push_possible
 from dear.web.views.common import STATE_WORDS, person_of
 
 # Longer than any undo window: a letter sent to arrive at a time of its writer's choosing.
@@ -52,7 +54,18 @@ def letter(request: HttpRequest, letter_id) -> HttpResponse:
             else []
         ),
     }
+    context.update(_push_offer(request, shown))
     return render(request, "web/letter.html", context)
+
+
+def _push_offer(request: HttpRequest, shown) -> dict:
+    """A letter that came to someone whom no browser notifies yet: the page offers this
+    one (the page's script shows it once per device, and only where pushes can work)."""
+    if shown.mine or not push_possible(request):
+        return {}
+    if any(channel.kind == "webpush" for channel in channels.listed(person_of(request))):
+        return {}
+    return {"push_offer": True, "push_key": webpush.public_key()}
 
 
 @login_required

@@ -134,8 +134,17 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.method === "POST" && url.pathname === "/logout") {
-    // A shared laptop keeps nothing of one person's letters after they log out.
-    event.waitUntil(caches.delete(PAGES));
+    // A shared laptop keeps nothing of one person's letters after they log out, and is
+    // no longer notified of theirs (Dear forgets the subscription on its side too).
+    event.waitUntil(
+      Promise.all([
+        caches.delete(PAGES),
+        self.registration.pushManager
+          .getSubscription()
+          .then((subscription) => subscription && subscription.unsubscribe())
+          .catch(() => {}),
+      ]),
+    );
     return;
   }
   if (request.method !== "GET" || url.pathname.startsWith("/api/")) return;
@@ -144,4 +153,52 @@ self.addEventListener("fetch", (event) => {
   } else if (request.mode === "navigate") {
     event.respondWith(page(request, url, event));
   }
+});
+
+// Web Push: Dear sends {title, body, url}; body holds the words only when the person chose
+// to see them. Only a path on this Dear is ever opened from a notification.
+function sameOriginPath(path) {
+  try {
+    const url = new URL(path || "/", self.location.origin);
+    return url.origin === self.location.origin ? url.href : self.location.origin + "/";
+  } catch (error) {
+    return self.location.origin + "/";
+  }
+}
+
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch (error) {
+    message = {};
+  }
+  const url = sameOriginPath(message.url);
+  const options = {
+    icon: "/static/dear/icon.svg",
+    // One notification per letter: a second push about it replaces the first.
+    tag: url,
+    data: { url: url },
+  };
+  if (message.body) options.body = message.body;
+  event.waitUntil(self.registration.showNotification(message.title || "Dear", options));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = sameOriginPath(event.notification.data && event.notification.data.url);
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const showing = windows.find((client) => client.url === url);
+      if (showing) return showing.focus();
+      // A tab already open on Dear goes to the letter; only without one does a window open.
+      const onDear = windows.find((client) => client.frameType === "top-level");
+      const open = () => self.clients.openWindow(url);
+      if (!onDear) return open();
+      return onDear
+        .navigate(url)
+        .then((client) => (client || onDear).focus().catch(() => client))
+        .catch(open);
+    }),
+  );
 });

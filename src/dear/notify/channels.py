@@ -1,0 +1,276 @@
+"""Channels beside email: a browser that subscribed with Web Push, or a push app the
+person already uses through an Apprise URL. Adding, testing, choosing what each tells,
+removing; and what a person is shown of their channels (``listed``).
+
+A channel's secret (the URL, the subscription) never leaves this module's callers in
+full: what is shown is ``masked`` and ``name``, made when the channel is added.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from dear.lib.errors import Conflict, Invalid, NotFound
+from dear.notify import pushapps, transport
+from dear.notify.models import Channel, ChannelKind
+
+CHOICES = ("words", "letters", "sealed", "moments", "reminders")
+MOST_CHANNELS = 20
+MAX_ENDPOINT = 2000
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+TEST_TITLE = "Dear can reach you here"
+TEST_BODY = "This is how Dear will tell you a letter is waiting."
+# How long a push service keeps a test for a device that is off: a test is about now.
+TEST_TTL = 60
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """What came back when Dear sent a test: ``message`` is safe to show its owner."""
+
+    ok: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class ChannelSeen:
+    """A channel as its owner is shown it: never the secret."""
+
+    id: uuid.UUID
+    kind: str
+    name: str
+    masked: str
+    words: bool
+    letters: bool
+    sealed: bool
+    moments: bool
+    reminders: bool
+    state: str  # "last sent 12:04", "the push service says this device is gone"
+    gone: bool
+    created_at: datetime
+    last_sent_at: datetime | None
+    this_device: bool  # a Web Push channel subscribed from the session asking
+
+
+def channel_for(person, channel_id) -> Channel:
+    """One of ``person``'s channels; a missing one and another person's answer the same
+    404 (rule 4)."""
+    try:
+        return Channel.objects.get(pk=channel_id, person=person)
+    except (Channel.DoesNotExist, ValidationError, ValueError, TypeError):
+        # A malformed id is just another channel that is not there.
+        raise NotFound() from None
+
+
+def _room_for_one_more(person) -> None:
+    if Channel.objects.filter(person=person).count() >= MOST_CHANNELS:
+        raise Invalid(f"Dear tells one person through at most {MOST_CHANNELS} channels.")
+
+
+def add_apprise(person, url) -> tuple[Channel, TestResult]:
+    """Keep ``url`` as a channel of ``person``'s and send a test through it at once. A URL
+    Apprise does not understand is Invalid and nothing is kept; one that Apprise
+    understands but whose test fails is kept, with what came back, to fix or remove."""
+    url = pushapps.clean(url)
+    with transaction.atomic():
+        _room_for_one_more(person)
+        mine = Channel.objects.filter(person=person, kind=ChannelKind.APPRISE)
+        if any(channel.secret == url for channel in mine):
+            raise Conflict("This push app is already one of yours.")
+        channel = Channel.objects.create(
+            person=person,
+            kind=ChannelKind.APPRISE,
+            name=pushapps.name(url),
+            secret=url,
+            masked=pushapps.mask(url),
+        )
+    return channel, _test(channel)
+
+
+def _b64(value, size: int, what: str) -> str:
+    if not isinstance(value, str) or len(value) > 200:
+        raise Invalid(f"The subscription's {what} key is missing.")
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (binascii.Error, ValueError):
+        raise Invalid(f"The subscription's {what} key is not base64url.") from None
+    if len(raw) != size:
+        raise Invalid(f"The subscription's {what} key has the wrong length.")
+    return value
+
+
+def clean_subscription(subscription) -> dict:
+    """A browser's PushSubscription (its toJSON()) cut to what Dear keeps, or Invalid."""
+    if not isinstance(subscription, dict):
+        raise Invalid("A subscription is an object with an endpoint and keys.")
+    endpoint = subscription.get("endpoint")
+    keys = subscription.get("keys")
+    if not isinstance(endpoint, str) or not endpoint or len(endpoint) > MAX_ENDPOINT:
+        raise Invalid("The subscription has no endpoint.")
+    parts = urlsplit(endpoint)
+    host = parts.hostname or ""
+    # Push services are on HTTPS; plain HTTP only on this machine (a stand-in in tests).
+    if not host or not (parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK)):
+        raise Invalid("The subscription's endpoint is not an https:// address.")
+    if not isinstance(keys, dict):
+        raise Invalid("The subscription has no keys.")
+    # An uncompressed P-256 point (65 bytes) and a 16-byte secret (RFC 8291).
+    p256dh = _b64(keys.get("p256dh"), 65, "p256dh")
+    auth = _b64(keys.get("auth"), 16, "auth")
+    return {"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}}
+
+
+def add_webpush(person, subscription, *, name: str, session_key: str = "") -> Channel:
+    """Keep a browser's subscription as a channel of ``person``'s, made from the session
+    ``session_key`` (logging out of it removes the channel). The same browser subscribing
+    again replaces its old channel, whoever's it was: one device rings for one person."""
+    kept = clean_subscription(subscription)
+    endpoint = kept["endpoint"]
+    name = " ".join(str(name or "").split())[:100] or "A browser"
+    with transaction.atomic():
+        same = Channel.objects.filter(
+            kind=ChannelKind.WEBPUSH, secret__contains=json.dumps(endpoint)
+        ).select_for_update()
+        choices = {}
+        for old in same:
+            if json.loads(old.secret).get("endpoint") != endpoint:
+                continue
+            if old.person_id == person.pk:
+                choices = {field: getattr(old, field) for field in CHOICES}
+            old.delete()
+        _room_for_one_more(person)
+        return Channel.objects.create(
+            person=person,
+            kind=ChannelKind.WEBPUSH,
+            name=name,
+            secret=json.dumps(kept),
+            masked=f"{urlsplit(endpoint).hostname}/…",
+            session_key=session_key or "",
+            **choices,
+        )
+
+
+def subscription(channel: Channel) -> dict:
+    return json.loads(channel.secret)
+
+
+def remove(person, channel_id) -> None:
+    """Stop telling ``person`` through this channel; what it still owed goes with it."""
+    channel_for(person, channel_id).delete()
+
+
+def forget_session(session_key: str) -> int:
+    """The session ``session_key`` logged out: the browser it ran in stops ringing."""
+    if not session_key:
+        return 0
+    deleted, _ = Channel.objects.filter(kind=ChannelKind.WEBPUSH, session_key=session_key).delete()
+    return deleted
+
+
+def update_choices(person, channel_id, **choices) -> ChannelSeen:
+    """Turn what this channel tells on or off: ``words``, ``letters``, ``sealed``,
+    ``moments``, ``reminders``, each True or False."""
+    channel = channel_for(person, channel_id)
+    unknown = sorted(set(choices) - set(CHOICES))
+    if unknown:
+        raise Invalid(f"A channel has no choice {unknown[0]!r}; it has {', '.join(CHOICES)}.")
+    for field, value in choices.items():
+        if value is None:
+            continue
+        if not isinstance(value, bool):
+            raise Invalid(f"{field} is true or false.")
+        setattr(channel, field, value)
+    Channel.objects.filter(pk=channel.pk).update(**{f: getattr(channel, f) for f in CHOICES})
+    return seen(person, channel)
+
+
+def test(person, channel_id) -> TestResult:
+    """Send a test notification through this channel now, and say what came back."""
+    return _test(channel_for(person, channel_id))
+
+
+def _test(channel: Channel) -> TestResult:
+    now = timezone.now()
+    try:
+        if channel.kind == ChannelKind.APPRISE:
+            pushapps.send(channel.secret, title=TEST_TITLE, body=TEST_BODY)
+        else:
+            from dear.notify import webpush
+
+            webpush.send(
+                subscription(channel),
+                {"title": TEST_TITLE, "body": TEST_BODY, "url": "/settings"},
+                ttl=TEST_TTL,
+            )
+    except (transport.TemporaryFailure, transport.PermanentFailure) as exc:
+        error = str(exc)[:300]
+        gone = channel.kind == ChannelKind.WEBPUSH and _is_gone(exc)
+        Channel.objects.filter(pk=channel.pk).update(
+            last_error=error, **({"gone_at": now} if gone else {})
+        )
+        return TestResult(ok=False, message=f"The test did not arrive: {error}.")
+    Channel.objects.filter(pk=channel.pk).update(last_sent_at=now, last_error="", gone_at=None)
+    return TestResult(ok=True, message="A test notification went out; it should be there now.")
+
+
+def _is_gone(exc: Exception) -> bool:
+    from dear.notify import webpush
+
+    return isinstance(exc, webpush.Gone)
+
+
+def mark_gone(channel_id, now: datetime, error: str) -> None:
+    """The push service says the device is gone: it never rings again."""
+    Channel.objects.filter(pk=channel_id).update(gone_at=now, last_error=error[:300])
+
+
+def state(channel: Channel, person, now: datetime | None = None) -> str:
+    """One line on how this channel is doing, in ``person``'s time."""
+    if channel.gone_at is not None:
+        if channel.kind == ChannelKind.WEBPUSH:
+            return "the push service says this device is gone"
+        return "the push app refused it; test or remove it"
+    if channel.last_error:
+        return f"the last one did not arrive: {channel.last_error}"
+    if channel.last_sent_at is None:
+        return "nothing sent yet"
+    now = now or timezone.now()
+    sent = channel.last_sent_at.astimezone(person.zone)
+    if sent.date() == now.astimezone(person.zone).date():
+        return f"last sent {sent:%H:%M}"
+    return f"last sent {sent.day} {sent:%b %Y} at {sent:%H:%M}"
+
+
+def seen(person, channel: Channel, session_key: str = "") -> ChannelSeen:
+    return ChannelSeen(
+        id=channel.pk,
+        kind=channel.kind,
+        name=channel.name,
+        masked=channel.masked,
+        words=channel.words,
+        letters=channel.letters,
+        sealed=channel.sealed,
+        moments=channel.moments,
+        reminders=channel.reminders,
+        state=state(channel, person),
+        gone=channel.gone_at is not None,
+        created_at=channel.created_at,
+        last_sent_at=channel.last_sent_at,
+        this_device=bool(session_key) and channel.session_key == session_key,
+    )
+
+
+def listed(person, *, session_key: str = "") -> list[ChannelSeen]:
+    """Every channel of ``person``'s, oldest first. One query; the secret is not read."""
+    found = Channel.objects.filter(person=person).defer("secret").order_by("created_at", "id")
+    return [seen(person, channel, session_key) for channel in found]

@@ -1,0 +1,204 @@
+"""Settings' "How Dear tells you" in a real Chromium against a real `dear serve`: Rory
+has this device notified, Dear's test push goes through a push service stand-in on
+loopback, which hands it to the browser's service worker; logging out stops it.
+
+Headless Chromium cannot subscribe to a push service of its own ("Registration failed -
+permission denied", with no internet besides), so the one thing replaced here is the
+browser's ``PushManager.subscribe``: it answers with a subscription the stand-in issued
+for Dear's key, exactly what a browser would hand the page."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from dear.lib.devices import device_name
+from tests import appriseserver
+from tests.browser.conftest import CHROMIUM, QUIET_FLAGS
+from tests.browser.story import invite_rory, log_in, sign_up_jess
+from tests.helpers import PASSWORD
+from tests.pushservice import PushService
+
+pytestmark = pytest.mark.browser
+
+SUBSCRIBE_WITH = """(device) => {
+  PushManager.prototype.subscribe = async function () {
+    return { ...device, toJSON() { return device; }, unsubscribe: async () => true };
+  };
+}"""
+SHOWN = """() => navigator.serviceWorker.ready
+  .then((registration) => registration.getNotifications())
+  .then((shown) => shown.map((n) => n.title))"""
+
+
+@pytest.fixture
+def push_service():
+    service = PushService().start()
+    yield service
+    service.stop()
+
+
+@pytest.fixture
+def push_app():
+    app = appriseserver.start()
+    yield app
+    app.stop()
+
+
+def _deliver(page: Page, origin: str, data: bytes) -> None:
+    """Hand ``data`` to Dear's service worker as the push service would."""
+    session = page.context.new_cdp_session(page)
+    registrations: list[str] = []
+    session.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(
+            r["registrationId"] for r in event["registrations"] if r["scopeURL"] == origin + "/"
+        ),
+    )
+    session.send("ServiceWorker.enable")
+    for _ in range(50):
+        if registrations:
+            break
+        page.wait_for_timeout(100)
+    session.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": origin, "registrationId": registrations[0], "data": data.decode()},
+    )
+
+
+def _read_every_word(page: Page) -> str:
+    card = page.locator("section.card", has=page.get_by_role("heading", name="How Dear tells you"))
+    return " ".join(card.inner_text().split())
+
+
+def test_notify_this_device_rings_through_the_push_service_until_logging_out(
+    dear_server_factory, open_page, page_errors, push_service, push_app, artifacts
+):
+    server = dear_server_factory(send_undo_seconds=0)
+    jess, rory = open_page(), open_page()
+    sign_up_jess(jess, server)
+    invite_rory(jess, rory, server)
+    rory.context.grant_permissions(["notifications"], origin=server.base_url)
+
+    rory.goto(server.url("/settings"))
+    offer = rory.get_by_role("button", name="Notify this device")
+    expect(offer).to_be_visible()
+    expect(rory.get_by_text("Notifying this device needs JavaScript.")).to_be_hidden()
+    key = rory.locator("[data-push-key]").get_attribute("data-push-key")
+    device = push_service.subscribe(application_server_key=key)
+    rory.context.add_init_script(f"({SUBSCRIBE_WITH})({json.dumps(device)})")
+    rory.reload()
+    expect(rory.get_by_role("button", name="Notify this device")).to_be_visible()
+    card = rory.locator("section.card", has=rory.locator("#tells-heading"))
+    card.screenshot(path=str(artifacts / "settings-channels-before-360.png"))
+
+    rory.get_by_role("button", name="Notify this device").click()
+
+    name = device_name(rory.evaluate("navigator.userAgent"))
+    expect(rory.get_by_text(f"Dear rings this device, {name}, for what")).to_be_visible()
+    expect(rory.get_by_text(f"Dear will notify this device ({name}).")).to_be_visible()
+    expect(rory.get_by_text("Nothing sent yet", exact=True)).to_be_visible()
+
+    # Its test goes to the push service, signed and encrypted for this device alone…
+    rory.get_by_role("button", name=f"Send a test to {name}").click()
+    expect(rory.get_by_text("A test notification went out")).to_be_visible()
+    expect(rory.get_by_text(re.compile(r"^Last sent \d\d:\d\d$"))).to_be_visible()
+    (push,) = push_service.received(device["endpoint"])
+    assert push.payload["title"] == "Dear can reach you here"
+    # …and, handed to the browser as the push service would, it shows.
+    _deliver(rory, server.base_url, push.data)
+    rory.wait_for_function(f"() => ({SHOWN})().then((titles) => titles.length > 0)")
+    assert rory.evaluate(SHOWN) == ["Dear can reach you here"]
+
+    # A push app beside it, tested at once.
+    rory.get_by_label("Your push app's Apprise URL").fill(push_app.ntfy_url("rory-k2"))
+    rory.get_by_role("button", name="Add and send a test").click()
+    expect(rory.get_by_text("Added 127.0.0.1. A test notification went out")).to_be_visible()
+    assert len(push_app.arrived) == 1
+    expect(rory.get_by_text("rory-k2")).to_have_count(0)
+
+    rory.get_by_text("What it tells you").first.click()
+    words = _read_every_word(rory)
+    print(words)
+    for width, height in ((360, 740), (1280, 900)):
+        rory.set_viewport_size({"width": width, "height": height})
+        card = rory.locator("section.card", has=rory.locator("#tells-heading"))
+        card.screenshot(path=str(artifacts / f"settings-channels-{width}.png"))
+        overflow = rory.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        assert not overflow, f"the page is wider than {width} px"
+
+    # Logging out stops this browser: back in, it is not notified and may be again.
+    rory.set_viewport_size({"width": 390, "height": 844})
+    rory.goto(server.url("/more"))
+    rory.get_by_role("button", name="Log out").click()
+    log_in(rory, server, "rory")
+    rory.goto(server.url("/settings"))
+    expect(rory.get_by_text(name, exact=True)).to_have_count(0)
+    expect(rory.get_by_role("button", name="Notify this device")).to_be_visible()
+    assert page_errors == []
+
+
+def test_over_plain_http_the_page_says_why_and_offers_a_push_app(
+    dear_server_factory, chromium, artifacts
+):
+    server = dear_server_factory(send_undo_seconds=0)
+    # The same server by a name on the home's network, as a phone would reach it.
+    browser = chromium.browser_type.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[*QUIET_FLAGS, "--host-resolver-rules=MAP dear.home 127.0.0.1"],
+    )
+    try:
+        page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        sign_up_jess(page, server)
+        page.goto(f"http://dear.home:{server.port}/login")
+        page.get_by_label("Username").fill("jess")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.goto(f"http://dear.home:{server.port}/settings")
+
+        assert page.evaluate("window.isSecureContext") is False
+        expect(
+            page.get_by_text("Dear is reached here over plain HTTP", exact=False)
+        ).to_be_visible()
+        page.get_by_role("link", name="A push app works everywhere: add one below.").click()
+        expect(page.get_by_label("Your push app's Apprise URL")).to_be_in_viewport()
+        expect(page.get_by_role("button", name="Notify this device")).to_have_count(0)
+        card = page.locator("section.card", has=page.locator("#tells-heading"))
+        card.screenshot(path=str(artifacts / "settings-channels-plain-http.png"))
+        assert errors == []
+    finally:
+        browser.close()
+
+
+def test_a_letter_that_arrived_offers_this_device_once(
+    dear_server_factory, open_page, page_errors, artifacts
+):
+    server = dear_server_factory(send_undo_seconds=0)
+    jess, rory = open_page(), open_page()
+    sign_up_jess(jess, server)
+    invite_rory(jess, rory, server)
+    jess.goto(server.url("/"))
+    jess.get_by_role("button", name="Write to Rory").click()
+    jess.get_by_label("Letter", exact=True).fill("The kettle is fixed.")
+    jess.get_by_role("button", name="Send", exact=True).click()
+    expect(jess.get_by_role("heading", name="Sent")).to_be_visible()
+
+    rory.goto(server.url("/inbox"))
+    rory.get_by_role("link", name=re.compile("From Jess")).first.click()
+    offer = rory.get_by_role("complementary", name="Notify this device")
+    expect(offer).to_be_visible()
+    expect(offer.get_by_role("button", name="Notify this device")).to_be_visible()
+    rory.screenshot(path=str(artifacts / "letter-push-offer-360.png"), full_page=True)
+
+    offer.get_by_role("button", name="Not now").click()
+    expect(offer).to_be_hidden()
+    rory.reload()
+    expect(rory.get_by_text("The kettle is fixed.")).to_be_visible()
+    expect(offer).to_be_hidden()
+    assert page_errors == []

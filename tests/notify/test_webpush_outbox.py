@@ -1,0 +1,101 @@
+"""The outbox rings a subscribed browser through Web Push: the push service stand-in on
+loopback (tests/pushservice.py) checks each push's VAPID signature and decrypts it with
+the browser's keys, so what a device would show is what these tests read."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from dear.notify import channels, outbox, webpush
+from dear.notify.models import Notification, Outcome
+from tests.helpers import make_letter, send_now
+from tests.notify.people import NOON
+from tests.pushservice import PushService
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def push_service(settings, tmp_path):
+    settings.DATA_DIR = tmp_path / "data"
+    service = PushService().start()
+    yield service
+    service.stop()
+
+
+@pytest.fixture
+def browser(clock, home, rory, push_service):
+    """Rory's browser, subscribed to Dear's key at the stand-in."""
+    device = push_service.subscribe(webpush.public_key())
+    channel = channels.add_webpush(rory, device, name="Chrome on Android", session_key="s1")
+    return device, channel
+
+
+def test_a_letter_rings_the_browser_once_saying_who_and_not_what(
+    clock, jess, rory, browser, push_service
+):
+    device, _ = browser
+    letter = send_now(make_letter(jess, rory, body="Words that stay in Dear."))
+
+    assert outbox.send_due() == 1
+    assert outbox.send_due() == 0
+
+    (push,) = push_service.received(device["endpoint"])
+    assert push.payload == {
+        "title": "A letter from Jess",
+        "body": "",
+        "url": f"/letters/{letter.pk}",
+    }
+    assert push.ttl == 24 * 60 * 60
+    assert b"Words that stay" not in push.data
+    (shown,) = channels.listed(rory)
+    assert shown.state == "last sent 12:00"
+
+
+def test_words_ring_only_a_browser_whose_owner_chose_them(clock, jess, rory, browser, push_service):
+    device, channel = browser
+    channels.update_choices(rory, channel.pk, words=True)
+    send_now(make_letter(jess, rory, body="Come home soon.", salutation="Dear Rory,"))
+
+    assert outbox.send_due() == 1
+
+    (push,) = push_service.received(device["endpoint"])
+    assert push.payload["body"] == "Dear Rory,\n\nCome home soon.\n\nJess"
+
+
+def test_a_browser_the_push_service_says_is_gone_is_never_rung_again(
+    clock, jess, rory, browser, push_service
+):
+    device, _ = browser
+    push_service.answer(device["endpoint"], 410)
+    send_now(make_letter(jess, rory))
+
+    assert outbox.send_due() == 0
+
+    (row,) = Notification.objects.all()
+    assert row.outcome == Outcome.FAILED
+    (shown,) = channels.listed(rory)
+    assert shown.gone and shown.state == "the push service says this device is gone"
+    push_service.answers.clear()
+    send_now(make_letter(jess, rory))
+    assert outbox.send_due() == 0
+    assert push_service.received() == []
+
+
+def test_a_push_service_having_a_bad_moment_is_tried_again_and_rings_once(
+    clock, jess, rory, browser, push_service
+):
+    device, _ = browser
+    push_service.answer(device["endpoint"], 500)
+    send_now(make_letter(jess, rory))
+
+    assert outbox.send_due() == 0
+    assert push_service.received() == []
+    push_service.answers.clear()
+    clock.move_to(NOON + timedelta(hours=1))
+
+    assert outbox.send_due() == 1
+    assert outbox.send_due() == 0
+    assert len(push_service.received(device["endpoint"])) == 1

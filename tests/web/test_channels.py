@@ -1,0 +1,268 @@
+"""Settings' "How Dear tells you": this device through Web Push (a push service stand-in
+on loopback) and push apps through an Apprise URL (a push app's server on loopback)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from dear.notify import channels, webpush
+from tests import appriseserver
+from tests.helpers import make_letter, send_now
+from tests.pushservice import PushService
+from tests.web.conftest import without_csrf
+
+PHONE = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Mobile Safari/537.36"
+)
+# A browser reaching Dear on this computer: Web Push is possible there.
+HERE = {"HTTP_HOST": "127.0.0.1:8000"}
+
+
+@pytest.fixture(autouse=True)
+def _keys_in_a_dir_of_their_own(settings, tmp_path):
+    settings.DATA_DIR = tmp_path / "data"
+
+
+@pytest.fixture
+def push_service():
+    service = PushService().start()
+    yield service
+    service.stop()
+
+
+@pytest.fixture
+def push_app():
+    app = appriseserver.start()
+    yield app
+    app.stop()
+
+
+def _page(client, **extra) -> str:
+    return client.get("/settings", **extra).content.decode()
+
+
+def _subscribe(client, device: dict, **extra):
+    return client.post(
+        "/settings/devices",
+        json.dumps(device),
+        content_type="application/json",
+        HTTP_USER_AGENT=PHONE,
+        **{**HERE, **extra},
+    )
+
+
+def test_one_card_lists_email_this_device_and_push_apps(rory, client_of):
+    html = _page(client_of(rory), **HERE)
+
+    card = html[html.index('id="tells-heading"') : html.index('id="time-heading"')]
+    assert re.findall(r"<h3 id=\"[\w-]+\">([^<]+)</h3>", card) == [
+        "Email",
+        "This device",
+        "Push apps",
+    ]
+    assert "This Dear does not send email." in card
+    assert f'data-push-key="{webpush.public_key()}"' in card
+    assert ">Notify this device</button>" in card
+    assert 'action="/settings/push-apps"' in card
+
+
+def test_over_plain_http_the_page_says_why_and_points_to_push_apps(rory, client_of):
+    html = _page(client_of(rory), HTTP_HOST="192.168.1.20:8000")
+
+    assert (
+        "Browsers let a website notify them only over HTTPS or on the computer it runs on, "
+        "and Dear is reached here over plain HTTP." in html
+    )
+    assert '<a href="#push-apps">A push app works everywhere: add one below.</a>' in html
+    assert "data-push-key" not in html
+    assert f'data-push-key="{webpush.public_key()}"' in _page(
+        client_of(rory), HTTP_HOST="dear.example.net", secure=True
+    )
+
+
+def test_a_device_subscribes_is_named_and_its_test_push_arrives(
+    rory, client_of, push_service, settings
+):
+    client = client_of(rory)
+    device = push_service.subscribe(webpush.public_key())
+
+    answer = _subscribe(client, device)
+
+    assert answer.status_code == 201
+    assert answer.json()["name"] == "Chrome on Android"
+    html = _page(client, **HERE)
+    assert "Dear rings this device, <strong>Chrome on Android</strong>" in html
+    assert "Nothing sent yet</p>" in html
+    assert device["endpoint"] not in html and device["keys"]["auth"] not in html
+    assert ">Stop notifying this device</button>" in html
+    assert ">Notify this device</button>" not in html
+
+    (channel,) = channels.listed(rory)
+    client.post(f"/settings/channels/{channel.id}/test")
+
+    (push,) = push_service.received(device["endpoint"])
+    assert push.payload["title"] == channels.TEST_TITLE
+    assert re.search(r"Last sent \d\d:\d\d</p>", _page(client, **HERE))
+
+
+def test_another_browser_sees_the_device_listed_but_not_as_itself(rory, client_of, push_service):
+    _subscribe(client_of(rory), push_service.subscribe(webpush.public_key()))
+
+    html = _page(client_of(rory), **HERE)
+
+    assert "<strong>Chrome on Android</strong>" in html
+    assert "this device</span>" not in html
+    assert ">Notify this device</button>" in html
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "not json",
+        json.dumps({"endpoint": "https://push.example.net/x"}),
+        json.dumps({"endpoint": "ftp://x", "keys": {"p256dh": "a", "auth": "b"}}),
+    ],
+)
+def test_a_subscription_that_cannot_work_is_refused_and_nothing_kept(rory, client_of, body):
+    answer = client_of(rory).post(
+        "/settings/devices", body, content_type="application/json", **HERE
+    )
+
+    assert answer.status_code == 422
+    assert answer.json()["error"]["code"] == "invalid"
+    assert channels.listed(rory) == []
+
+
+def test_a_device_the_push_service_says_is_gone_is_shown_gone(rory, client_of, push_service):
+    client = client_of(rory)
+    device = push_service.subscribe(webpush.public_key())
+    _subscribe(client, device)
+    (channel,) = channels.listed(rory)
+    push_service.answer(device["endpoint"], 410)
+
+    followed = client.post(f"/settings/channels/{channel.id}/test", follow=True, **HERE)
+
+    html = followed.content.decode()
+    assert "The test did not arrive: the push service answered 410" in html
+    assert "The push service says this device is gone</p>" in html
+    assert f'action="/settings/channels/{channel.id}/test"' not in html
+    assert ">Notify this device</button>" in html  # it may subscribe afresh
+
+
+def test_logging_out_stops_this_browser_only(rory, client_of, push_service):
+    here, there = client_of(rory), client_of(rory)
+    _subscribe(here, push_service.subscribe(webpush.public_key()))
+    _subscribe(there, push_service.subscribe(webpush.public_key()))
+
+    here.post("/logout")
+
+    (left,) = channels.listed(rory)
+    assert "this device</span>" in _page(there, **HERE)
+    assert left.this_device is False  # seen from no session at all
+
+
+def test_a_push_app_is_added_tested_at_once_and_shown_masked(rory, client_of, push_app):
+    client = client_of(rory)
+    url = push_app.ntfy_url("rory-letters-k2")
+
+    followed = client.post("/settings/push-apps", {"url": url}, follow=True, **HERE)
+
+    html = followed.content.decode()
+    assert followed.redirect_chain[-1][0] == "/settings#push-apps"
+    assert "Added 127.0.0.1. A test notification went out; it should be there now." in html
+    assert len(push_app.arrived) == 1
+    assert "rory-letters-k2" not in html
+    assert f"ntfy://127.0.0.1:{push_app.port}/…" in html
+    assert "Nothing sent yet" not in html and re.search(r"Last sent \d\d:\d\d</p>", html)
+
+
+def test_a_url_apprise_cannot_read_is_refused_kept_nowhere_and_not_shown_back(rory, client_of):
+    answer = client_of(rory).post("/settings/push-apps", {"url": "nope://secret-topic"}, **HERE)
+
+    assert answer.status_code == 422
+    html = answer.content.decode()
+    assert "Apprise does not understand this URL." in html
+    assert "secret-topic" not in html
+    assert channels.listed(rory) == []
+
+
+def test_a_push_app_that_refuses_the_test_is_kept_with_what_came_back(rory, client_of, push_app):
+    push_app.answer.append(401)
+
+    followed = client_of(rory).post(
+        "/settings/push-apps", {"url": push_app.json_url("hook")}, follow=True, **HERE
+    )
+
+    html = followed.content.decode()
+    assert "Added 127.0.0.1. The test did not arrive:" in html
+    (kept,) = channels.listed(rory)
+    assert kept.state.startswith("the ")
+
+
+def test_choices_are_saved_per_channel(rory, client_of, push_service):
+    client = client_of(rory)
+    _subscribe(client, push_service.subscribe(webpush.public_key()))
+    (channel,) = channels.listed(rory)
+    assert (channel.words, channel.letters, channel.reminders) == (False, True, True)
+
+    client.post(f"/settings/channels/{channel.id}/choices", {"letters": "on", "words": "on"})
+
+    (channel,) = channels.listed(rory)
+    assert (channel.words, channel.letters, channel.sealed, channel.moments, channel.reminders) == (
+        True,
+        True,
+        False,
+        False,
+        False,
+    )
+
+
+def test_removing_a_channel_stops_it_and_says_so(rory, client_of, push_app):
+    client = client_of(rory)
+    client.post("/settings/push-apps", {"url": push_app.json_url("hook")})
+    (channel,) = channels.listed(rory)
+
+    followed = client.post(f"/settings/channels/{channel.id}/remove", follow=True, **HERE)
+
+    assert "Dear no longer tells you through 127.0.0.1." in followed.content.decode()
+    assert channels.listed(rory) == []
+
+
+def test_someone_elses_channel_is_the_same_404_as_none(rory, jess, client_of, push_app):
+    client_of(rory).post("/settings/push-apps", {"url": push_app.json_url("hook")})
+    (channel,) = channels.listed(rory)
+    intruder = client_of(jess)
+
+    theirs = intruder.post(f"/settings/channels/{channel.id}/remove")
+    missing = intruder.post("/settings/channels/0190b4a2-1f2e-7c3d-8e4f-5a6b7c8d9e0f/remove")
+
+    assert theirs.status_code == missing.status_code == 404
+    assert without_csrf(theirs.content) == without_csrf(missing.content)
+    assert len(channels.listed(rory)) == 1
+
+
+def test_a_letter_that_arrived_offers_to_notify_this_device(rory, jess, home, client_of):
+    letter = send_now(make_letter(jess, rory, body="The kettle is fixed."))
+
+    html = client_of(rory).get(f"/letters/{letter.pk}", **HERE).content.decode()
+
+    assert "data-push-offer hidden" in html
+    assert f'data-push-key="{webpush.public_key()}"' in html
+    assert "Should this device tell you when the next letter arrives?" in html
+
+
+def test_the_offer_is_not_made_to_the_writer_over_plain_http_or_once_a_device_rings(
+    rory, jess, home, client_of, push_service
+):
+    letter = send_now(make_letter(jess, rory, body="The kettle is fixed."))
+    path = f"/letters/{letter.pk}"
+
+    assert "data-push-offer" not in client_of(jess).get(path, **HERE).content.decode()
+    plain = client_of(rory).get(path, HTTP_HOST="192.168.1.20:8000").content.decode()
+    assert "data-push-offer" not in plain
+    _subscribe(client_of(rory), push_service.subscribe(webpush.public_key()))
+    assert "data-push-offer" not in client_of(rory).get(path, **HERE).content.decode()
