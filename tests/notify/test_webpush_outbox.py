@@ -39,9 +39,7 @@ def device(clock, home, rory, push_service):
     return channels.add_webpush(rory, subscription, name="Firefox on Linux", session_key="s")
 
 
-def test_a_letter_rings_the_browser_once_without_its_words(
-    clock, jess, rory, device, push_service
-):
+def test_a_letter_rings_the_browser_once_without_its_words(clock, jess, rory, device, push_service):
     letter = send_now(make_letter(jess, rory, body="Only in Dear."))
 
     assert outbox.send_due() == 1
@@ -88,9 +86,7 @@ def test_a_subscription_the_push_service_calls_gone_is_never_rung_again(
     assert push_service.received() == []
 
 
-def test_a_push_service_having_a_bad_moment_is_asked_again(
-    clock, jess, rory, device, push_service
-):
+def test_a_push_service_having_a_bad_moment_is_asked_again(clock, jess, rory, device, push_service):
     endpoint = channels.subscription(device)["endpoint"]
     push_service.answer(endpoint, 503)
     send_now(make_letter(jess, rory))
