@@ -3,6 +3,7 @@ a push app's server, and the worker's CPU per notification.
 
     .venv/bin/python bench/push.py                       # SQLite, 100 letters
     .venv/bin/python bench/push.py --db postgres --letters 100 --interval 0.2
+    .venv/bin/python bench/push.py --bulk 1000           # a full outbox instead
 
 A real `dear serve --no-worker` and a real `dear worker` (its own process, so its CPU is
 its own), Ada writing to Bo (no quiet hours, no undo window), and Bo's push app an
@@ -15,6 +16,10 @@ that interval bounds the figure. Letters are sent a random while apart (up to tw
 interval), as people send them, not in step with the worker's naps. Worker CPU is read
 from /proc before and after; the same worker's CPU over an idle stretch as long is
 measured too, and subtracted.
+
+With ``--bulk N``: N letters already due (tests/notify/seed.py, 10 readers each with a
+push app), then one worker started to send them all: its wall time and CPU per
+notification when a wake-up carries many, as after a day the server was off.
 """
 
 from __future__ import annotations
@@ -43,7 +48,10 @@ def main(argv: list[str]) -> dict:
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--letters", type=int, default=100)
     parser.add_argument("--interval", type=float, default=1.0, help="dear worker --interval")
+    parser.add_argument("--bulk", type=int, default=0, help="this many letters already due")
     args = parser.parse_args(argv)
+    if args.bulk:
+        return bulk(args)
 
     db = H.Database(args.db)
     app = PushApp().start()
@@ -135,6 +143,58 @@ def main(argv: list[str]) -> dict:
         if worker is not None:
             H.stop_process(worker)
         server.stop()
+        app.stop()
+        db.drop()
+
+
+def bulk(args) -> dict:
+    db = H.Database(args.db)
+    app = PushApp().start()
+    try:
+        env = db.env(
+            DEAR_PUBLIC_URL="http://dear.test",
+            PYTHONPATH=f"{H.ROOT / 'src'}:{H.ROOT}",
+        )
+        seeded = subprocess.run(
+            [sys.executable, "-m", "tests.notify.seed", "--letters", str(args.bulk)]
+            + ["--readers", "10", "--apprise", app.json_url("{reader}")],
+            env=env,
+            cwd=H.ROOT,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        if seeded.returncode != 0:
+            raise RuntimeError(seeded.stderr)
+        started = time.monotonic()
+        worker = subprocess.Popen(
+            [str(H.BIN / "dear"), "worker", "--interval", str(args.interval)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            cwd=H.ROOT,
+        )
+        try:
+            app.wait_for(args.bulk, timeout=600)
+            wall = time.monotonic() - started
+            cpu = H.cpu_seconds_of(worker.pid)
+        finally:
+            H.stop_process(worker)
+        if len(app.arrived) != args.bulk:
+            raise RuntimeError(f"{len(app.arrived)} of {args.bulk} arrived")
+        result = {
+            "db": args.db,
+            "bulk_letters": args.bulk,
+            "wall_s_from_worker_start": round(wall, 2),
+            "notifications_per_s": round(args.bulk / wall, 1),
+            "worker_cpu_s_incl_start_up": round(cpu, 2),
+            "worker_cpu_ms_per_notification": round(1000 * cpu / args.bulk, 2),
+            "machine": H.machine(),
+        }
+        print(json.dumps(result, indent=2))
+        return result
+    finally:
         app.stop()
         db.drop()
 
