@@ -61,7 +61,7 @@ declare(
 declare(
     "DEAR_WORKER_TICK_SECONDS",
     "60",
-    "How often each worker looks for due emails and reminders, whatever else it was asked.",
+    "How often each worker looks for due emails, pushes and reminders, whatever it was asked.",
 )
 declare(
     "DEAR_EMAIL_LEASE_SECONDS",

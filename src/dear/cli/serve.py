@@ -46,7 +46,7 @@ def serve(
     """Make the data dir, apply migrations and serve Dear until stopped (Ctrl-C or SIGTERM).
 
     Beside the web server runs one background worker (`dear worker`), which sends due
-    emails and reminders; it stops when the server stops, and if it dies it is started
+    emails, pushes and reminders; it stops when the server stops, and if it dies it is started
     again (after 1 s, then twice as long each time, up to a minute).
     """
     address = _parse_address(host)

@@ -1,4 +1,4 @@
-"""`dear worker`: send due emails and reminders, beside `dear serve` or on its own."""
+"""`dear worker`: send due emails, pushes and reminders, beside `dear serve` or on its own."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def worker(
     ] = 1.0,
     parent: Annotated[int | None, typer.Option(hidden=True)] = None,
 ) -> None:
-    """Send due emails and reminders until stopped (Ctrl-C or SIGTERM).
+    """Send due emails, pushes and reminders until stopped (Ctrl-C or SIGTERM).
 
     `dear serve` runs one of these itself; start more with `dear worker` when several
     servers share one PostgreSQL (then give them `dear serve --no-worker`). Any number
@@ -45,7 +45,7 @@ def worker(
     _check_migrated()
     from dear.notify import worker as background
 
-    out.print("Dear's worker is running: due emails and reminders go out from here.")
+    out.print("Dear's worker is running: due emails, pushes and reminders go out from here.")
     try:
         background.run(interval=interval, parent=parent)
     finally:

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from dear.lib.errors import Conflict, Invalid, NotFound
@@ -209,7 +210,7 @@ def _test(channel: Channel) -> TestResult:
 
             webpush.send(
                 subscription(channel),
-                {"title": TEST_TITLE, "body": TEST_BODY, "url": "/settings"},
+                {"title": TEST_TITLE, "body": TEST_BODY, "url": reverse("web:settings")},
                 ttl=TEST_TTL,
             )
     except (transport.TemporaryFailure, transport.PermanentFailure) as exc:
