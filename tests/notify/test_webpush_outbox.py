@@ -7,10 +7,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
 
+from dear.accounts import services as accounts
 from dear.notify import channels, outbox, webpush
-from dear.notify.models import Notification, Outcome
-from tests.helpers import make_letter, send_now
+from dear.notify.models import Channel, Notification, Outcome
+from tests.helpers import PASSWORD, make_letter, send_now
 from tests.notify.people import NOON
 from tests.pushservice import PushService
 
@@ -25,12 +28,51 @@ def push_service(settings, tmp_path):
     service.stop()
 
 
+def signed_in(person) -> str:
+    """A browser's session, signed in as ``person``, as Django's login leaves it."""
+    session = SessionStore()
+    session[SESSION_KEY] = str(person.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = person.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
 @pytest.fixture
 def browser(clock, home, rory, push_service):
-    """Rory's browser, subscribed to Dear's key at the stand-in."""
+    """Rory's browser, signed in and subscribed to Dear's key at the stand-in."""
     device = push_service.subscribe(webpush.public_key())
-    channel = channels.add_webpush(rory, device, name="Chrome on Android", session_key="s1")
+    channel = channels.add_webpush(
+        rory, device, name="Chrome on Android", session_key=signed_in(rory)
+    )
     return device, channel
+
+
+def test_a_browser_whose_session_ended_elsewhere_is_not_rung_and_is_forgotten(
+    clock, jess, rory, browser, push_service
+):
+    """Rory changed his password on his laptop: the phone's session ended without a
+    logout, so whoever holds that phone now is not told of his letters."""
+    device, channel = browser
+    accounts.change_password(rory, PASSWORD, "a new password for rory")
+    send_now(make_letter(jess, rory, body="Only for Rory."))
+
+    assert outbox.send_due() == 0
+
+    assert push_service.received(device["endpoint"]) == []
+    assert not Channel.objects.filter(pk=channel.pk).exists()
+
+
+def test_a_browser_signed_in_again_under_a_new_session_key_still_rings(
+    clock, jess, rory, browser, push_service
+):
+    device, channel = browser
+    moved = signed_in(rory)
+    channels.session_moved(channel.session_key, moved)
+    send_now(make_letter(jess, rory))
+
+    assert outbox.send_due() == 1
+    assert len(push_service.received(device["endpoint"])) == 1
 
 
 def test_a_letter_rings_the_browser_once_saying_who_and_not_what(

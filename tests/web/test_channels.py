@@ -10,7 +10,7 @@ import pytest
 
 from dear.notify import channels, webpush
 from tests import appriseserver
-from tests.helpers import make_letter, send_now
+from tests.helpers import PASSWORD, make_letter, send_now
 from tests.pushservice import PushService
 from tests.web.conftest import without_csrf
 
@@ -266,3 +266,19 @@ def test_the_offer_is_not_made_to_the_writer_over_plain_http_or_once_a_device_ri
     assert "data-push-offer" not in plain
     _subscribe(client_of(rory), push_service.subscribe(webpush.public_key()))
     assert "data-push-offer" not in client_of(rory).get(path, **HERE).content.decode()
+
+
+def test_changing_the_password_here_keeps_this_device_ringing(rory, client_of, push_service):
+    """The session goes on under a new key; the device subscribed in it goes on with it."""
+    client = client_of(rory)
+    assert _subscribe(client, push_service.subscribe(webpush.public_key())).status_code == 201
+    before = client.session.session_key
+
+    client.post(
+        "/settings/password", {"old_password": PASSWORD, "new_password": "a brand new secret"}
+    )
+
+    (device,) = channels.Channel.objects.filter(person=rory)
+    assert client.session.session_key != before
+    assert device.session_key == client.session.session_key
+    assert not channels.session_ended(device)

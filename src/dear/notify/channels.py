@@ -16,10 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from dear.lib.errors import Conflict, Invalid, NotFound
 from dear.notify import pushapps, transport
@@ -176,6 +179,27 @@ def forget_session(session_key: str) -> int:
         return 0
     deleted, _ = Channel.objects.filter(kind=ChannelKind.WEBPUSH, session_key=session_key).delete()
     return deleted
+
+
+def session_moved(old_key: str, new_key: str) -> None:
+    """The same browser goes on under a new session key (a password changed there)."""
+    if old_key and new_key:
+        Channel.objects.filter(kind=ChannelKind.WEBPUSH, session_key=old_key).update(
+            session_key=new_key
+        )
+
+
+def session_ended(channel: Channel) -> bool:
+    """Whether the browser behind ``channel`` is no longer signed in as its owner: its
+    session expired, or ended when the password changed elsewhere (no logout said so)."""
+    if channel.kind != ChannelKind.WEBPUSH or not channel.session_key:
+        return False
+    data = SessionStore(session_key=channel.session_key).load()
+    if str(data.get(SESSION_KEY, "")) != str(channel.person_id):
+        return True
+    return not constant_time_compare(
+        data.get(HASH_SESSION_KEY, ""), channel.person.get_session_auth_hash()
+    )
 
 
 def update_choices(person, channel_id, **choices) -> ChannelSeen:

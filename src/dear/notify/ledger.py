@@ -20,6 +20,7 @@ from django.db.models import F
 
 from dear.letters.models import Delivery, Letter, State
 from dear.lib import times
+from dear.notify import channels
 from dear.notify.models import EmailChoices, Kind, Notification, Outcome
 
 logger = logging.getLogger("dear.notify")
@@ -102,6 +103,10 @@ def _channel(notification: Notification) -> Verdict:
         return Verdict(drop="The channel is gone.")
     if channel.gone_at is not None:
         return Verdict(drop="The push service says this device is gone.")
+    if channels.session_ended(channel):
+        # Whoever uses that browser now is not told of the letters of the one who left.
+        channels.forget_session(channel.session_key)
+        return Verdict(drop="That browser is no longer signed in.")
     field = CHANNEL_CHOICE.get(notification.kind)
     if field is not None and not getattr(channel, field):
         return Verdict(drop="They turned these off for this channel.")

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dear.accounts import services as accounts
 from dear.homes import seen as homes_seen
-from dear.notify import addresses, reminders, transport
+from dear.notify import addresses, channels, reminders, transport
 from dear.web.errors import friendly
 from dear.web.views.channels import channels_context
 from dear.web.views.common import person_of
@@ -74,8 +74,11 @@ def password(request: HttpRequest) -> HttpResponse:
     accounts.change_password(
         me, request.POST.get("old_password", ""), request.POST.get("new_password", "")
     )
-    # Changing the password ends every other session; this one stays logged in.
+    # Changing the password ends every other session; this one stays logged in, under a
+    # new key, and its browser's pushes with it.
+    old_key = request.session.session_key
     update_session_auth_hash(request, me)
+    channels.session_moved(old_key, request.session.session_key)
     messages.success(
         request, "Your password is changed. Everywhere else, you will log in again with it."
     )
