@@ -13,53 +13,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dear.accounts import services as accounts
 from dear.homes import seen as homes_seen
-from dear.notify import addresses, channels, reminders, transport
+from dear.notify import channels
 from dear.web.errors import friendly
-from dear.web.views.channels import channels_context
 from dear.web.views.common import person_of
+from dear.web.views.settings_page import settings_context
 
-# What a housemate is told when this Dear has no mail server: how to give it one is for
-# whoever runs it, and the README tells them.
-NOT_SENDING = "This Dear does not send email."
 RECEIPTS_ON = "Receipts are on, both ways."
 RECEIPTS_OFF = "Receipts are off, both ways."
-
-
-def _settings_context(request: HttpRequest, **_) -> dict:
-    me = person_of(request)
-    configured = transport.configured()
-    found = reminders.stretches(me)
-    return {
-        "email_configured": configured,
-        "no_email": NOT_SENDING,
-        # Quiet hours only hold email back: without an address they hold nothing.
-        "email_on": configured and bool(me.email),
-        # No query when there is no email to choose about.
-        "email_choices": addresses.choices_of(me) if configured and me.email else None,
-        "stretches": found,
-        # With no reminder yet, the way to set one: the letters with each housemate.
-        "housemates": None if found else _housemates(me),
-        **channels_context(request),
-    }
-
-
-def _housemates(me) -> list:
-    seen: dict = {}
-    for one in homes_seen.homes_of(me, places=False):
-        for member in one.housemates:
-            seen.setdefault(member.id, member)
-    return sorted(seen.values(), key=lambda member: member.display_name.lower())
 
 
 @login_required
 @require_GET
 def settings_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/settings.html", _settings_context(request))
+    return render(request, "web/settings.html", settings_context(request))
 
 
 @login_required
 @require_POST
-@friendly(form="web/settings.html", context=_settings_context)
+@friendly(form="web/settings.html", context=settings_context)
 def profile(request: HttpRequest) -> HttpResponse:
     accounts.update_profile(person_of(request), display_name=request.POST.get("display_name", ""))
     messages.success(request, "Your name is saved.")
@@ -68,7 +39,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-@friendly(form="web/settings.html", context=_settings_context)
+@friendly(form="web/settings.html", context=settings_context)
 def password(request: HttpRequest) -> HttpResponse:
     me = person_of(request)
     accounts.change_password(

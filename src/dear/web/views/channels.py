@@ -4,9 +4,7 @@ a person already uses (an Apprise URL). The channels themselves live in
 
 from __future__ import annotations
 
-import ipaddress
 import json
-from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,55 +15,12 @@ from django.views.decorators.http import require_POST
 
 from dear.lib.devices import device_name
 from dear.lib.errors import Invalid
-from dear.notify import channels, webpush
+from dear.notify import channels
 from dear.web.errors import friendly
 from dear.web.views.common import person_of
+from dear.web.views.settings_page import settings_context
 
 CHOICES = channels.CHOICES
-WEBPUSH, APPRISE = "webpush", "apprise"
-# Said by the page itself, before any script runs, where no browser would allow a push.
-PLAIN_HTTP = (
-    "Browsers let a website notify them only over HTTPS or on the computer it runs on, "
-    "and Dear is reached here over plain HTTP."
-)
-ELSEWHERE = "A push app works everywhere: add one below."
-
-
-def _settings(request: HttpRequest, **_) -> dict:
-    from dear.web.views.account import _settings_context
-
-    return _settings_context(request)
-
-
-def push_possible(request: HttpRequest) -> bool:
-    """Whether a browser could subscribe here at all: a service worker, and so Web Push,
-    needs HTTPS or a loopback address (the browser's own rule for a secure context)."""
-    if request.is_secure():
-        return True
-    host = urlsplit("//" + request.get_host()).hostname or ""
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def channels_context(request: HttpRequest) -> dict:
-    """What the "How Dear tells you" card shows beyond email."""
-    me = person_of(request)
-    found = channels.listed(me, session_key=request.session.session_key or "")
-    devices = [c for c in found if c.kind == WEBPUSH]
-    return {
-        "devices": devices,
-        # A device the push service forgot can subscribe again.
-        "this_device": next((c for c in devices if c.this_device and not c.gone), None),
-        "push_apps": [c for c in found if c.kind == APPRISE],
-        "push_possible": push_possible(request),
-        "push_key": webpush.public_key(),
-        "push_unavailable": PLAIN_HTTP,
-        "push_elsewhere": ELSEWHERE,
-    }
 
 
 def _back(anchor: str) -> HttpResponse:
@@ -74,7 +29,7 @@ def _back(anchor: str) -> HttpResponse:
 
 @login_required
 @require_POST
-@friendly(form="web/settings.html", context=_settings)
+@friendly(form="web/settings.html", context=settings_context)
 def add_push_app(request: HttpRequest) -> HttpResponse:
     channel, result = channels.add_apprise(person_of(request), request.POST.get("url", ""))
     say = messages.success if result.ok else messages.warning

@@ -11,13 +11,13 @@ from django.views.decorators.http import require_GET, require_POST
 from dear.accounts import services as accounts
 from dear.letters import boxes
 from dear.web.errors import friendly
-from dear.web.views.account import _settings_context
 from dear.web.views.common import person_of, rows
+from dear.web.views.settings_page import settings_context
 
 
 @login_required
 @require_POST
-@friendly(form="web/settings.html", context=_settings_context)
+@friendly(form="web/settings.html", context=settings_context)
 def time_setting(request: HttpRequest) -> HttpResponse:
     accounts.set_time(
         person_of(request),

@@ -19,8 +19,8 @@ from dear.lib.spans import span
 from dear.mutual.seen import partner_of
 from dear.notify import channels, webpush
 from dear.web.errors import friendly
-from dear.web.views.channels import push_possible
 from dear.web.views.common import STATE_WORDS, person_of
+from dear.web.views.settings_page import push_possible
 
 # Longer than any undo window: a letter sent to arrive at a time of its writer's choosing.
 ARRIVES_LATER = timedelta(minutes=10)

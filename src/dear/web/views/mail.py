@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 from dear.lib.errors import Conflict
 from dear.notify import addresses
 from dear.web.errors import friendly
-from dear.web.views.account import NOT_SENDING, _settings_context
 from dear.web.views.common import person_of
+from dear.web.views.settings_page import NOT_SENDING, settings_context
 
 REMOVED = "Dear has no address for you now, and sends you no email."
 NOT_SENT = (
@@ -46,7 +46,7 @@ def _said_about_link(request: HttpRequest, address: str, sent: bool) -> None:
 
 @login_required
 @require_POST
-@friendly(form="web/settings.html", context=_settings_context)
+@friendly(form="web/settings.html", context=settings_context)
 def address(request: HttpRequest) -> HttpResponse:
     me = person_of(request)
     with _told_plainly():
@@ -64,7 +64,7 @@ def address(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-@friendly(form="web/settings.html", context=_settings_context)
+@friendly(form="web/settings.html", context=settings_context)
 def send_link(request: HttpRequest) -> HttpResponse:
     me = person_of(request)
     with _told_plainly():
@@ -75,7 +75,7 @@ def send_link(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-@friendly(form="web/settings.html", context=_settings_context)
+@friendly(form="web/settings.html", context=settings_context)
 def remove(request: HttpRequest) -> HttpResponse:
     addresses.remove_address(person_of(request), password=request.POST.get("password", ""))
     messages.success(request, REMOVED)
