@@ -15,38 +15,20 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from dear.accounts.models import Person
-from dear.archive import export, importer, imports, index, restore, tasks
+from dear.archive import importer, imports, index, restore, tasks
 from dear.archive.models import Entry, Import, Upload
 from dear.archive.search import search
 from dear.homes.models import Home, Place
-from dear.letters import services as letters
 from dear.letters.models import Delivery, Letter, Revision
 from dear.lib.errors import Conflict, TooLarge
 from dear.notify import outbox
-from tests.helpers import import_now, make_letter, make_person, send_now
+from tests.helpers import import_now, make_person
 
 
 @pytest.fixture(autouse=True)
 def _small_batches(monkeypatch):
     monkeypatch.setattr(restore, "BATCH", 2)
     monkeypatch.setattr(restore, "rest", lambda busy: None)
-
-
-@pytest.fixture
-def archive(people, home):
-    """Jess's export: five letters, one a reply, one a note at a place."""
-    jess, rory = people["jess"], people["rory"]
-    first = send_now(make_letter(jess, rory, body="The light on the stairs."))
-    send_now(make_letter(rory, jess, body="I saw it.", in_reply_to=first.pk))
-    place = Place.objects.create(home=home, name="The counter")
-    note = send_now(make_letter(rory, jess, body="Under the cup."))
-    Letter.objects.filter(pk=note.pk).update(place=place)
-    Delivery.objects.filter(letter=note).update(found_at=timezone.now())
-    make_letter(jess, rory, body="A draft about the garden.")
-    letters.keep(jess, make_letter(jess, rory, body="Kept for later.").pk)
-    buffer = io.BytesIO()
-    export.write(jess, buffer)
-    return buffer.getvalue()
 
 
 def counts() -> dict:

@@ -6,6 +6,7 @@ import as a whole is ``imports``'s.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 import zipfile
@@ -180,6 +181,13 @@ def parse(raw: bytes) -> ArchiveIn:
         raise Invalid(_describe(exc)) from None
     _check(archive_in)
     return archive_in
+
+
+def digest(archive: ArchiveIn) -> str:
+    """What makes two archives the same one: whose they are and which letters they hold,
+    however archive.json is laid out or zipped."""
+    ids = sorted(str(letter.id) for letter in archive.letters)
+    return hashlib.sha256("\n".join([str(archive.person.id), *ids]).encode()).hexdigest()
 
 
 def _describe(exc: ValidationError) -> str:

@@ -69,8 +69,13 @@ def start(person, stream: IO[bytes]) -> Import:
     # Checked here when that is quick; a larger one, which would hold this server process
     # (and everyone else's requests queued on it) for seconds, is checked by the worker
     # before it makes anything, and a wrong one ends as a failed import saying why.
-    total = len(importer.parse(raw).letters) if len(raw) <= CHECKED_AT_ONCE_BYTES else 0
-    digest = hashlib.sha256(raw).hexdigest()
+    if len(raw) <= CHECKED_AT_ONCE_BYTES:
+        archive = importer.parse(raw)
+        total, digest = len(archive.letters), importer.digest(archive)
+        del archive
+    else:
+        # Until the worker reads it and says which archive it is (``_same``).
+        total, digest = 0, hashlib.sha256(raw).hexdigest()
     stream.seek(0)
     zipped = stream.read()
     del raw
@@ -122,6 +127,9 @@ def run(import_id: str) -> str:
     del upload
     try:
         if job.state == ImportState.PENDING:
+            if (earlier := _same(job, archive)) is not None:
+                restore.undo(job, _already(job.person, earlier).message)
+                return ImportState.FAILED
             job.letters_total = len(archive.letters)
             Import.objects.filter(pk=job.pk).update(letters_total=job.letters_total)
             restore.begin(job, archive)
@@ -138,6 +146,8 @@ def run(import_id: str) -> str:
                 _kept[job.pk] = (archive, ordered)
                 return _hand_on(job)
         restore.finish(job)
+    except restore.Stopped:
+        return "gone"  # taken back meanwhile, its person's account deleted
     except Exception as exc:
         # Never the letters' words: the kind of failure and how far it got.
         logger.exception("Import %s failed after %s letters", job.pk, job.letters_done)
@@ -149,6 +159,22 @@ def run(import_id: str) -> str:
         )
         return ImportState.FAILED
     return ImportState.DONE
+
+
+def _same(job: Import, archive: importer.ArchiveIn) -> Import | None:
+    """An earlier import of the same archive by the same person, if there is one; else
+    this import takes the archive's digest, which a large archive had to wait for."""
+    digest = importer.digest(archive)
+    others = Import.objects.filter(person=job.person_id, digest=digest).exclude(pk=job.pk)
+    earlier = others.exclude(state=ImportState.FAILED).first()
+    if earlier is None:
+        try:
+            with transaction.atomic():
+                Import.objects.filter(pk=job.pk).update(digest=digest)
+        except IntegrityError:
+            # Taken by another import of the same archive at this very moment.
+            earlier = others.exclude(state=ImportState.FAILED).first()
+    return earlier
 
 
 def _read(upload: Upload) -> tuple[importer.ArchiveIn, list]:
@@ -165,6 +191,17 @@ def _hand_on(job: Import) -> str:
     Import.objects.filter(pk=job.pk).update(updated_at=quiet)
     tasks.restore_import.enqueue(str(job.pk))
     return job.state
+
+
+def take_back(person) -> None:
+    """The person's unfinished imports, taken back whole: for when their account goes,
+    which would otherwise leave those imports' homes and letters behind for ever."""
+    unfinished = Import.objects.filter(
+        person=person, state__in=(ImportState.PENDING, ImportState.RUNNING)
+    )
+    # Locked first: a worker's batch of these imports waits, then finds them gone.
+    for job in unfinished.select_for_update():
+        restore.undo(job, "The account was deleted.")
 
 
 def stalled(now: datetime | None = None) -> list[str]:

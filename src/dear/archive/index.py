@@ -150,7 +150,7 @@ def update_many(letters, *, fresh: bool = False) -> int:
 
 def is_complete() -> bool:
     """Whether every letter has its entry: a database restored from an older Dear may not."""
-    return Entry.objects.count() == Letter.objects.count()
+    return Entry.objects.count() == Letter.every.count()
 
 
 def rebuild(batch: int = 1000) -> int:
@@ -160,7 +160,7 @@ def rebuild(batch: int = 1000) -> int:
         Entry.objects.all().delete()
         last = None
         while True:
-            page = Letter.objects.order_by("pk")
+            page = Letter.every.order_by("pk")
             if last is not None:
                 page = page.filter(pk__gt=last)
             chunk = list(page.only(*LETTER_FIELDS)[:batch])

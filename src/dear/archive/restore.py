@@ -8,7 +8,8 @@ letter keeps its words, state, dates, receipts and revisions; only the ids are n
 ``begin`` makes the homes, places and former members; ``batch`` makes a hundred
 letters at a time, each batch with its deliveries, revisions and search entries and the
 import's progress, in one transaction; ``finish`` makes the person a member of the
-homes, so until the last letter is in, the half-made homes are nobody's to see.
+homes and lets their letters be seen: until the last letter is in, the homes are marked
+``importing`` and none of their letters is anyone's to see or change (``Letter.objects``).
 ``undo`` takes a failed import back, batch by batch too.
 
 A letter's new id comes from its archive id and a salt the import keeps, so a worker
@@ -45,6 +46,10 @@ BATCH = 100
 REST_SECONDS = 0.1
 
 
+class Stopped(Exception):
+    """The import was taken back while a batch was being made: the batch is not kept."""
+
+
 def _former_member(display_name: str) -> Person:
     """Someone the archive names who has no account here: a name, and no way in."""
     person = Person(
@@ -59,7 +64,7 @@ def begin(job: Import, archive: ArchiveIn) -> None:
     now = timezone.now()
     me = archive.person.id
     with transaction.atomic():
-        homes = {h.id: Home(name=h.name) for h in archive.homes}
+        homes = {h.id: Home(name=h.name, importing=True) for h in archive.homes}
         Home.objects.bulk_create(homes.values())
         others = [p for p in archive.people if p.id != me]
         ghosts = {p.id: _former_member(p.display_name) for p in others}
@@ -173,32 +178,43 @@ def batch(job: Import, letters: list[tuple[LetterIn, uuid.UUID | None]], by_id: 
     entries = index.fresh_entries(made_letters, deliveries)
     # Everything is built: the transaction only writes.
     with transaction.atomic():
-        Letter.objects.bulk_create(made_letters)
+        # First, so an import taken back meanwhile (its person leaving) stops here; and
+        # on PostgreSQL the import's row is locked before the homes it writes into.
+        going = Import.objects.filter(pk=job.pk, state=ImportState.RUNNING)
+        if not going.update(
+            letters_done=F("letters_done") + len(made_letters), updated_at=timezone.now()
+        ):
+            raise Stopped()
+        Letter.every.bulk_create(made_letters)
         Delivery.objects.bulk_create(deliveries, batch_size=1000)
         Revision.objects.bulk_create(revisions, batch_size=500)
         index.add(entries)
-        Import.objects.filter(pk=job.pk).update(
-            letters_done=F("letters_done") + len(made_letters), updated_at=timezone.now()
-        )
     job.letters_done += len(made_letters)
     rest(time.monotonic() - started)
 
 
 def rest(busy: float) -> None:
-    if connection.vendor == "sqlite":
+    # Never while holding the lock itself (an account deleted takes its imports back
+    # in its own transaction).
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
         time.sleep(max(REST_SECONDS, min(busy, 1.0)))
 
 
 def finish(job: Import) -> None:
     """The homes become the person's, all at once, and the upload goes."""
+    now = timezone.now()
     with transaction.atomic():
+        going = Import.objects.filter(pk=job.pk, state=ImportState.RUNNING)
+        if not going.update(state=ImportState.DONE, finished_at=now, updated_at=now):
+            raise Stopped()
+        homes = list(job.made["homes"].values())
+        Home.objects.filter(pk__in=homes).update(importing=False)
         Membership.objects.bulk_create(
-            [Membership(home_id=pk, person_id=job.person_id) for pk in job.made["homes"].values()]
+            [Membership(home_id=pk, person_id=job.person_id) for pk in homes]
         )
-        job.state = ImportState.DONE
-        job.finished_at = job.updated_at = timezone.now()
-        job.save(update_fields=["state", "finished_at", "updated_at"])
         Upload.objects.filter(of=job).delete()
+    job.state = ImportState.DONE
+    job.finished_at = job.updated_at = now
 
 
 def undo(job: Import, error: str) -> None:
@@ -207,13 +223,11 @@ def undo(job: Import, error: str) -> None:
     ghosts = [pk for pk in job.made.get("people", {}).values() if pk != str(job.person_id)]
     while True:
         with transaction.atomic():
-            pks = list(
-                Letter.objects.filter(home_id__in=homes).values_list("pk", flat=True)[:BATCH]
-            )
+            pks = list(Letter.every.filter(home_id__in=homes).values_list("pk", flat=True)[:BATCH])
             if not pks:
                 break
             # Its deliveries, revisions and search entries go with each letter.
-            Letter.objects.filter(pk__in=pks).delete()
+            Letter.every.filter(pk__in=pks).delete()
         rest(0)
     with transaction.atomic():
         Membership.objects.filter(home_id__in=homes).delete()

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from dear.accounts import services as accounts
 from dear.accounts.models import Person
-from dear.archive import index
+from dear.archive import imports, index
 from dear.letters.models import Delivery, Letter, Revision, State
 from dear.letters.rules import ARRIVED
 
@@ -72,6 +72,7 @@ def delete_account(person: Person, password: str, now=None) -> Farewell:
     )
     now = now or timezone.now()
     with transaction.atomic():
+        imports.take_back(person)
         told = farewell(person, now)
         former = Person(
             username=f"former-{uuid.uuid4().hex[:20]}",

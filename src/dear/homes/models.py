@@ -31,6 +31,8 @@ class Home(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # How close together two glances must be to make a moment (the mutual app's rule 8).
     glance_window_minutes = models.PositiveIntegerField(default=60)
+    # A home an import is still making: its letters are nobody's to see until it is done.
+    importing = models.BooleanField(default=False)
 
     objects = HomeQuerySet.as_manager()
 
