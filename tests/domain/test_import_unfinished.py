@@ -17,7 +17,7 @@ from dear.accounts.services import issue_token
 from dear.archive import imports, restore
 from dear.archive.models import Import
 from dear.archive.search import search
-from dear.archive.services import delete_account
+from dear.archive.services import delete_account, farewell
 from dear.letters import access, boxes
 from dear.letters.models import Letter, State
 from dear.letters.services import save_letter
@@ -82,6 +82,7 @@ def test_letters_of_an_import_not_yet_done_are_nobodys_to_see_or_change(archive,
         "pages": [404] * 4,
         "api": [404] * 4,
     }
+    assert set(dataclasses.astuple(farewell(newcomer))) == {0}  # nothing of theirs yet
     with pytest.raises(NotFound):
         save_letter(newcomer, draft.pk, revision=draft.revision, body="Mine now.")
     api = Client(headers={"Authorization": f"Bearer {issue_token(newcomer, 'u')}"})

@@ -59,7 +59,7 @@ def farewell(person, now=None) -> Farewell:
         drawer=mine.filter(state=State.KEPT).count(),
         basket=mine.filter(state=State.DISCARDED).count(),
         waiting=waiting.count(),
-        revisions=Revision.objects.filter(letter__writer=person).count(),
+        revisions=Revision.objects.filter(letter__in=mine).count(),
         stay_with_readers=staying.count(),
         received=Letter.objects.received_by(person, now).count(),
     )
