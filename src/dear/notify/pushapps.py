@@ -9,6 +9,7 @@ Its own logger goes nowhere (settings.LOGGING) for the same reason.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import urlsplit
 
@@ -62,31 +63,57 @@ def clean(url) -> str:
 
 
 def _shown(url: str) -> tuple[str, str, str]:
-    """(scheme, host, service name) as Apprise's private form of the URL shows them: a
-    token in the host's place (Telegram, Pushover) comes back already cut to "1...p"."""
+    """(scheme, host, service name): only what cannot be a secret. Apprise's private form
+    of the URL will not do: ``ntfy://topic`` (ntfy.sh's topic in the host's place) comes
+    back whole, and a ntfy.sh topic is all anyone needs to read every push. So the host
+    is shown only when it is one for certain (a name with a dot, or an address) and, for
+    ntfy, a topic follows it; a token in the host's place (Telegram, Pushover, a bare
+    ntfy topic) is never shown, not even cut short."""
     app = _load(url)
     if app is None:
         return "", "", ""
-    service = app[0]
-    parts = urlsplit(service.url(privacy=True))
-    host = parts.netloc.rsplit("@", 1)[-1]
-    return parts.scheme, host, str(service.service_name)
+    service = str(app[0].service_name)
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if not re.fullmatch(r"[a-z][a-z0-9+.-]{0,30}", scheme):
+        return "", "", service
+    return scheme, _host(parts), service
+
+
+def _host(parts) -> str:
+    """The server's name (with its port) when it is surely a server's, else ""."""
+    try:
+        hostname = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        return ""
+    if parts.scheme.lower().startswith("ntfy") and not parts.path.strip("/"):
+        return ""  # ntfy://word is a topic on ntfy.sh, not a server
+    try:
+        address = ipaddress.ip_address(hostname)
+    except ValueError:
+        if not re.fullmatch(r"(?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*", hostname):
+            return ""
+        shown = hostname
+    else:
+        shown = f"[{address}]" if address.version == 6 else str(address)
+    return f"{shown}:{port}" if port else shown
 
 
 def mask(url: str) -> str:
-    """Safe to show: "ntfy://ntfy.example.net/…"."""
+    """Safe to show: "ntfy://ntfy.example.net/…", or "ntfy://…" with no server named."""
     scheme, host, _ = _shown(url)
-    return f"{scheme}://{host}/…" if scheme else "…"
+    if not scheme:
+        return "…"
+    return f"{scheme}://{host}/…" if host else f"{scheme}://…"
 
 
 def name(url: str) -> str:
     """What a person calls it: the server's name ("ntfy.example.net"), or the service's
-    ("Telegram") where the host is a token."""
+    ("Telegram", "ntfy") where no server can be named without a secret."""
     _, host, service = _shown(url)
     hostname = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-    if hostname and "..." not in hostname and "*" not in hostname:
-        return hostname[:100]
-    return service[:100] or "Push app"
+    return (hostname or service or "Push app")[:100]
 
 
 def send(url: str, *, title: str, body: str) -> None:
