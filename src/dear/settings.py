@@ -311,7 +311,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     # Apprise quotes the URL it sends to (a ntfy topic, a token) in its messages; Dear
     # reads what it needs from Apprise's results instead (notify/pushapps.py).
-    "loggers": {"apprise": {"handlers": ["nowhere"], "propagate": False}},
+    # Its debug lines are kept (in memory, for that one result) because only they tell a
+    # server that could not be reached from one whose answer never came.
+    "loggers": {"apprise": {"handlers": ["nowhere"], "propagate": False, "level": "DEBUG"}},
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

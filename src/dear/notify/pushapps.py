@@ -10,19 +10,26 @@ Its own logger goes nowhere (settings.LOGGING) for the same reason.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import re
 from urllib.parse import urlsplit
 
 import apprise
 
 from dear.lib.errors import Invalid
-from dear.notify.transport import PermanentFailure, TemporaryFailure
+from dear.notify.transport import PermanentFailure, TemporaryFailure, Unanswered
 
 MAX_URL = 2000
 # Refused for good: the server will not change its mind about these by itself (a wrong
 # token, a topic that does not exist). Every other failure is tried again later.
 REFUSED = re.compile(r"error=(4(?!08|25|29)\d\d)\b")
 STATUS = re.compile(r"error=(\d{3})\b")
+# What requests says, in Apprise's debug line "Socket Exception: ...", when the request
+# never went out: no address, nothing listening, no connection in time, no TLS.
+NOT_CONNECTED = re.compile(
+    r"Socket Exception: .*(NewConnectionError|NameResolutionError|ConnectTimeout"
+    r"|Failed to establish a new connection|Connection refused|SSLError)"
+)
 
 NOT_UNDERSTOOD = (
     "Apprise does not understand this URL. It starts with the kind of push app, for "
@@ -123,7 +130,7 @@ def send(url: str, *, title: str, body: str) -> None:
     if app is None:
         raise PermanentFailure("Apprise no longer understands this URL.")
     # Apprise sends nothing without a body.
-    result = app.notify(title=title, body=body or title)
+    result = app.notify(title=title, body=body or title, log_level=logging.DEBUG)
     if result:
         return
     said = " ".join(entry.message for entry in result.logs())
@@ -132,4 +139,9 @@ def send(url: str, *, title: str, body: str) -> None:
         raise PermanentFailure(f"the push app's server refused it ({status.group(1)})")
     if status:
         raise TemporaryFailure(f"the push app's server answered {status.group(1)}")
-    raise TemporaryFailure("the push app's server could not be reached")
+    if NOT_CONNECTED.search(said):
+        raise TemporaryFailure("the push app's server could not be reached")
+    # No status and no sign that the connection failed: a read timeout, a connection
+    # dropped while waiting, or Apprise saying nothing that tells them apart. The
+    # notification may well have arrived; at most once, it counts as sent.
+    raise Unanswered("no answer from the push app's server; it may have arrived")
