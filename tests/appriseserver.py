@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -42,6 +43,7 @@ class PushApp:
     arrived: list[Arrived] = field(default_factory=list)
     answer: list[int] = field(default_factory=list)  # statuses for the next requests
     on_arrival: Callable[[Arrived, int], None] | None = None
+    late: float = 0  # seconds to wait, a request taken, before answering it
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _changed: threading.Condition = field(init=False)
     _server: ThreadingHTTPServer | None = None
@@ -90,6 +92,8 @@ class PushApp:
                 except ValueError:
                     body = {"raw": raw.decode("utf-8", "replace")}
                 status = app._take(Arrived("POST", self.path, dict(self.headers), body))
+                if app.late:
+                    time.sleep(app.late)
                 reply = b'{"ok": true}' if status == 200 else b'{"error": "not now"}'
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

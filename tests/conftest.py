@@ -31,6 +31,12 @@ def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _push_service_on_loopback(settings):
+    # tests/pushservice.py listens on http://127.0.0.1, which Dear refuses in earnest.
+    settings.PUSH_ENDPOINTS_ON_LOOPBACK = True
+
+
 @pytest.fixture
 def jess(db):
     return make_person("jess", "Jess")

@@ -136,6 +136,8 @@ class PushService:
     refusals: list[tuple[int, str]] = field(default_factory=list)
     # An endpoint's next answers: 410 for a device that is gone, 500 for a bad moment.
     answers: dict[str, int] = field(default_factory=dict)
+    # Seconds to wait, a push taken, before answering: the answer lost on the way back.
+    late: float = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -233,6 +235,8 @@ class PushService:
                 body = self.rfile.read(length)
                 try:
                     status = service._take(self.path, self.headers, body)
+                    if service.late:
+                        time.sleep(service.late)
                     self.send_response(status)
                     self.send_header("Location", service.origin + self.path + "/m/1")
                 except Refused as refusal:

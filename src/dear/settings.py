@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import dj_database_url
 from csp.constants import NONE, SELF
 
@@ -90,6 +92,10 @@ declare(
 DATA_DIR = ensure_data_dir(data_dir())
 DEBUG = env_bool("DEAR_DEBUG")
 HTTPS = env_bool("DEAR_HTTPS")
+# Web Push endpoints on plain HTTP or on this machine: only for the push service stand-in
+# of Dear's own tests. Real push services are HTTPS on the internet, and allowing these
+# would let any account make Dear probe services on loopback. Not an operator's setting.
+PUSH_ENDPOINTS_ON_LOOPBACK = DEBUG or os.environ.get("DEAR_TEST_PUSH_ON_LOOPBACK") == "on"
 SECRET_KEY = env_secret("DEAR_SECRET_KEY") or secret_key_from(DATA_DIR)
 ALLOWED_HOSTS = [host.strip() for host in env_str("DEAR_ALLOWED_HOSTS").split(",") if host.strip()]
 
@@ -305,7 +311,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     # Apprise quotes the URL it sends to (a ntfy topic, a token) in its messages; Dear
     # reads what it needs from Apprise's results instead (notify/pushapps.py).
-    "loggers": {"apprise": {"handlers": ["nowhere"], "propagate": False}},
+    # Its debug lines are kept (in memory, for that one result) because only they tell a
+    # server that could not be reached from one whose answer never came.
+    "loggers": {"apprise": {"handlers": ["nowhere"], "propagate": False, "level": "DEBUG"}},
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -70,6 +70,7 @@ def test_a_url_apprise_does_not_understand_is_a_422_and_nothing_is_kept(api):
         {"kind": "carrier-pigeon", "url": "json://127.0.0.1/"},
         {"kind": "webpush", "subscription": {"endpoint": "https://x.example/", "keys": {}}},
         {"kind": "apprise", "url": 12},
+        {"kind": "webpush", "subscription": {**A_SUBSCRIPTION, "endpoint": "https://[::1/x"}},
     ],
 )
 def test_a_channel_of_the_wrong_shape_is_a_422(api, body):

@@ -24,6 +24,8 @@ from tests.pushservice import PushService
 
 pytestmark = pytest.mark.browser
 
+# The stand-in listens on plain HTTP on loopback, which Dear refuses from anyone else.
+PUSH_ON_LOOPBACK = {"DEAR_TEST_PUSH_ON_LOOPBACK": "on"}
 SUBSCRIBE_WITH = """(device) => {
   PushManager.prototype.subscribe = async function () {
     return { ...device, toJSON() { return device; }, unsubscribe: async () => true };
@@ -77,7 +79,7 @@ def _read_every_word(page: Page) -> str:
 def test_notify_this_device_rings_through_the_push_service_until_logging_out(
     dear_server_factory, open_page, page_errors, push_service, push_app, artifacts
 ):
-    server = dear_server_factory(send_undo_seconds=0)
+    server = dear_server_factory(send_undo_seconds=0, env=PUSH_ON_LOOPBACK)
     jess, rory = open_page(), open_page()
     sign_up_jess(jess, server)
     invite_rory(jess, rory, server)
@@ -144,7 +146,7 @@ def test_notify_this_device_rings_through_the_push_service_until_logging_out(
 def test_over_plain_http_the_page_says_why_and_offers_a_push_app(
     dear_server_factory, chromium, artifacts
 ):
-    server = dear_server_factory(send_undo_seconds=0)
+    server = dear_server_factory(send_undo_seconds=0, env=PUSH_ON_LOOPBACK)
     # The same server by a name on the home's network, as a phone would reach it.
     browser = chromium.browser_type.launch(
         executable_path=CHROMIUM,
@@ -179,7 +181,7 @@ def test_over_plain_http_the_page_says_why_and_offers_a_push_app(
 def test_a_letter_that_arrived_offers_this_device_once(
     dear_server_factory, open_page, page_errors, artifacts
 ):
-    server = dear_server_factory(send_undo_seconds=0)
+    server = dear_server_factory(send_undo_seconds=0, env=PUSH_ON_LOOPBACK)
     jess, rory = open_page(), open_page()
     sign_up_jess(jess, server)
     invite_rory(jess, rory, server)

@@ -154,6 +154,8 @@ def test_a_browser_subscription_is_kept_in_the_shape_the_browser_gives(rory):
         {"endpoint": "https://push.example.net/x"},
         {"endpoint": "http://push.example.net/x", "keys": {"p256dh": P256DH, "auth": AUTH}},
         {"endpoint": "file:///etc/passwd", "keys": {"p256dh": P256DH, "auth": AUTH}},
+        {"endpoint": "https://[::1/x", "keys": {"p256dh": P256DH, "auth": AUTH}},
+        {"endpoint": "https://push.example.net:99999/x", "keys": {"p256dh": P256DH, "auth": AUTH}},
         {"endpoint": "https://push.example.net/x", "keys": {"p256dh": "short", "auth": AUTH}},
         {"endpoint": "https://push.example.net/x", "keys": {"p256dh": P256DH, "auth": "!!"}},
         {"endpoint": "https://push.example.net/x", "keys": {"p256dh": P256DH}},
@@ -163,6 +165,41 @@ def test_a_subscription_of_the_wrong_shape_is_refused(rory, subscription):
     with pytest.raises(Invalid):
         channels.add_webpush(rory, subscription, name="Firefox")
     assert not Channel.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "http://localhost:6379/x",
+        "http://127.0.0.1:8080/push/abc",
+        "https://localhost:9200/x",
+        "https://127.0.0.1/x",
+        "https://[::1]:5432/x",
+        "https://10.0.0.5/x",
+        "https://192.168.1.1/admin",
+        "https://169.254.169.254/latest/meta-data",
+        "https://router/x",
+        "https://printer.local/x",
+        "https://dear.localhost/x",
+        "https://user:pw@push.example.net/x",
+    ],
+)
+def test_an_endpoint_on_this_machine_or_the_home_network_is_refused(rory, settings, endpoint):
+    settings.PUSH_ENDPOINTS_ON_LOOPBACK = False
+    with pytest.raises(Invalid):
+        channels.add_webpush(rory, a_subscription(endpoint), name="Firefox")
+    assert not Channel.objects.exists()
+
+
+def test_push_services_on_the_internet_are_taken_without_the_switch(rory, settings):
+    settings.PUSH_ENDPOINTS_ON_LOOPBACK = False
+    for endpoint in (
+        "https://fcm.googleapis.com/fcm/send/abc",
+        "https://updates.push.services.mozilla.com/wpush/v2/abc",
+        "https://web.push.apple.com:443/abc",
+    ):
+        channels.add_webpush(rory, a_subscription(endpoint), name="A browser")
+    assert Channel.objects.count() == 3
 
 
 def test_a_browser_subscribing_again_replaces_its_old_channel_whoever_it_was(rory, jess):

@@ -233,6 +233,25 @@ def test_an_unreachable_push_app_is_tried_again(clock, home, jess, rory):
     assert row.last_error == "the push app's server could not be reached"
 
 
+def test_a_push_app_whose_answer_never_comes_counts_it_sent_and_never_sends_again(
+    clock, home, jess, rory, pushapp
+):
+    """The server took it; its answer came after Dear stopped waiting (``rto``: Apprise's
+    read timeout, in seconds). It may well be on the phone: at most once."""
+    channels.add_apprise(rory, pushapp.json_url("hook?rto=0.2"))
+    pushapp.late = 1
+    send_now(make_letter(jess, rory))
+
+    run()
+    clock.move_to(NOON + timedelta(hours=1))
+    assert run() == 0
+
+    assert pushapp.titles() == ["Dear can reach you here", "A letter from Jess"]
+    row = Notification.objects.get(kind=Kind.LETTER)
+    assert row.outcome == Outcome.SENT
+    assert "no answer from the push app's server" in row.last_error
+
+
 def test_a_quiet_reminder_rings_a_channel_that_tells_of_reminders(
     clock, jess, rory, rory_app, pushapp
 ):

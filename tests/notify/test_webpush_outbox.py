@@ -141,3 +141,41 @@ def test_a_push_service_having_a_bad_moment_is_tried_again_and_rings_once(
     assert outbox.send_due() == 1
     assert outbox.send_due() == 0
     assert len(push_service.received(device["endpoint"])) == 1
+
+
+def test_a_push_whose_answer_never_comes_counts_as_sent_and_is_not_sent_again(
+    clock, jess, rory, browser, push_service, monkeypatch
+):
+    """The push service took the push; its answer came after Dear stopped waiting. It may
+    well be on the phone: at most once, so it is never sent again."""
+    monkeypatch.setattr(webpush, "TIMEOUT", (5, 0.2))
+    push_service.late = 1
+    device, channel = browser
+    send_now(make_letter(jess, rory))
+
+    outbox.send_due()
+    clock.move_to(NOON + timedelta(hours=1))
+    assert outbox.send_due() == 0
+
+    assert len(push_service.received(device["endpoint"])) == 1
+    row = Notification.objects.get(channel=channel)
+    assert row.outcome == Outcome.SENT
+    assert "no answer from the push service" in row.last_error
+
+
+def test_a_push_service_that_cannot_be_reached_is_tried_again_later(
+    clock, jess, rory, browser, push_service
+):
+    device, channel = browser
+    push_service.stop()  # nothing listens on its port now
+    send_now(make_letter(jess, rory))
+
+    assert outbox.send_due() == 0
+    row = Notification.objects.get(channel=channel)
+    assert row.outcome == Outcome.PENDING
+    assert "cannot reach the push service" in row.last_error
+
+    push_service.start()  # the same port again
+    clock.move_to(NOON + timedelta(hours=1))
+    assert outbox.send_due() == 1
+    assert len(push_service.received(device["endpoint"])) == 1

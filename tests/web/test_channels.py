@@ -125,6 +125,8 @@ def test_another_browser_sees_the_device_listed_but_not_as_itself(rory, client_o
         "not json",
         json.dumps({"endpoint": "https://push.example.net/x"}),
         json.dumps({"endpoint": "ftp://x", "keys": {"p256dh": "a", "auth": "b"}}),
+        json.dumps({"endpoint": "https://[::1/x", "keys": {"p256dh": "a", "auth": "b"}}),
+        json.dumps({"endpoint": "https://push.example.net:port/x", "keys": {}}),
     ],
 )
 def test_a_subscription_that_cannot_work_is_refused_and_nothing_kept(rory, client_of, body):

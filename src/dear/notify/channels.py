@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import ValidationError
@@ -113,6 +115,30 @@ def _b64(value, size: int, what: str) -> str:
     return value
 
 
+def _public_https(endpoint: str) -> bool:
+    """An https:// address on the internet, as every browser's push service has. Plain
+    HTTP and this machine's own services only when Dear's tests switch them on
+    (settings.PUSH_ENDPOINTS_ON_LOOPBACK): else any account could make Dear knock on
+    services listening on loopback or the home network."""
+    try:
+        parts = urlsplit(endpoint)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError on a port that is no number
+    except ValueError:  # "https://[::1/x": a bracket never closed
+        return False
+    if not host or parts.username is not None or parts.password is not None:
+        return False
+    if settings.PUSH_ENDPOINTS_ON_LOOPBACK:
+        return parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK)
+    if parts.scheme != "https" or host in LOOPBACK or host.endswith(".localhost"):
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return "." in host and not host.endswith((".local", ".internal", ".home.arpa", ".lan"))
+    return address.is_global
+
+
 def clean_subscription(subscription) -> dict:
     """A browser's PushSubscription (its toJSON()) cut to what Dear keeps, or Invalid."""
     if not isinstance(subscription, dict):
@@ -121,11 +147,8 @@ def clean_subscription(subscription) -> dict:
     keys = subscription.get("keys")
     if not isinstance(endpoint, str) or not endpoint or len(endpoint) > MAX_ENDPOINT:
         raise Invalid("The subscription has no endpoint.")
-    parts = urlsplit(endpoint)
-    host = parts.hostname or ""
-    # Push services are on HTTPS; plain HTTP only on this machine (a stand-in in tests).
-    if not host or not (parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK)):
-        raise Invalid("The subscription's endpoint is not an https:// address.")
+    if not _public_https(endpoint):
+        raise Invalid("The subscription's endpoint is not an https:// address of a push service.")
     if not isinstance(keys, dict):
         raise Invalid("The subscription has no keys.")
     # An uncompressed P-256 point (65 bytes) and a 16-byte secret (RFC 8291).

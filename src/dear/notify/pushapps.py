@@ -9,19 +9,27 @@ Its own logger goes nowhere (settings.LOGGING) for the same reason.
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 import re
 from urllib.parse import urlsplit
 
 import apprise
 
 from dear.lib.errors import Invalid
-from dear.notify.transport import PermanentFailure, TemporaryFailure
+from dear.notify.transport import PermanentFailure, TemporaryFailure, Unanswered
 
 MAX_URL = 2000
 # Refused for good: the server will not change its mind about these by itself (a wrong
 # token, a topic that does not exist). Every other failure is tried again later.
 REFUSED = re.compile(r"error=(4(?!08|25|29)\d\d)\b")
 STATUS = re.compile(r"error=(\d{3})\b")
+# What requests says, in Apprise's debug line "Socket Exception: ...", when the request
+# never went out: no address, nothing listening, no connection in time, no TLS.
+NOT_CONNECTED = re.compile(
+    r"Socket Exception: .*(NewConnectionError|NameResolutionError|ConnectTimeout"
+    r"|Failed to establish a new connection|Connection refused|SSLError)"
+)
 
 NOT_UNDERSTOOD = (
     "Apprise does not understand this URL. It starts with the kind of push app, for "
@@ -62,31 +70,57 @@ def clean(url) -> str:
 
 
 def _shown(url: str) -> tuple[str, str, str]:
-    """(scheme, host, service name) as Apprise's private form of the URL shows them: a
-    token in the host's place (Telegram, Pushover) comes back already cut to "1...p"."""
+    """(scheme, host, service name): only what cannot be a secret. Apprise's private form
+    of the URL will not do: ``ntfy://topic`` (ntfy.sh's topic in the host's place) comes
+    back whole, and a ntfy.sh topic is all anyone needs to read every push. So the host
+    is shown only when it is one for certain (a name with a dot, or an address) and, for
+    ntfy, a topic follows it; a token in the host's place (Telegram, Pushover, a bare
+    ntfy topic) is never shown, not even cut short."""
     app = _load(url)
     if app is None:
         return "", "", ""
-    service = app[0]
-    parts = urlsplit(service.url(privacy=True))
-    host = parts.netloc.rsplit("@", 1)[-1]
-    return parts.scheme, host, str(service.service_name)
+    service = str(app[0].service_name)
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if not re.fullmatch(r"[a-z][a-z0-9+.-]{0,30}", scheme):
+        return "", "", service
+    return scheme, _host(parts), service
+
+
+def _host(parts) -> str:
+    """The server's name (with its port) when it is surely a server's, else ""."""
+    try:
+        hostname = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        return ""
+    if parts.scheme.lower().startswith("ntfy") and not parts.path.strip("/"):
+        return ""  # ntfy://word is a topic on ntfy.sh, not a server
+    try:
+        address = ipaddress.ip_address(hostname)
+    except ValueError:
+        if not re.fullmatch(r"(?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*", hostname):
+            return ""
+        shown = hostname
+    else:
+        shown = f"[{address}]" if address.version == 6 else str(address)
+    return f"{shown}:{port}" if port else shown
 
 
 def mask(url: str) -> str:
-    """Safe to show: "ntfy://ntfy.example.net/…"."""
+    """Safe to show: "ntfy://ntfy.example.net/…", or "ntfy://…" with no server named."""
     scheme, host, _ = _shown(url)
-    return f"{scheme}://{host}/…" if scheme else "…"
+    if not scheme:
+        return "…"
+    return f"{scheme}://{host}/…" if host else f"{scheme}://…"
 
 
 def name(url: str) -> str:
     """What a person calls it: the server's name ("ntfy.example.net"), or the service's
-    ("Telegram") where the host is a token."""
+    ("Telegram", "ntfy") where no server can be named without a secret."""
     _, host, service = _shown(url)
     hostname = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-    if hostname and "..." not in hostname and "*" not in hostname:
-        return hostname[:100]
-    return service[:100] or "Push app"
+    return (hostname or service or "Push app")[:100]
 
 
 def send(url: str, *, title: str, body: str) -> None:
@@ -96,7 +130,7 @@ def send(url: str, *, title: str, body: str) -> None:
     if app is None:
         raise PermanentFailure("Apprise no longer understands this URL.")
     # Apprise sends nothing without a body.
-    result = app.notify(title=title, body=body or title)
+    result = app.notify(title=title, body=body or title, log_level=logging.DEBUG)
     if result:
         return
     said = " ".join(entry.message for entry in result.logs())
@@ -105,4 +139,9 @@ def send(url: str, *, title: str, body: str) -> None:
         raise PermanentFailure(f"the push app's server refused it ({status.group(1)})")
     if status:
         raise TemporaryFailure(f"the push app's server answered {status.group(1)}")
-    raise TemporaryFailure("the push app's server could not be reached")
+    if NOT_CONNECTED.search(said):
+        raise TemporaryFailure("the push app's server could not be reached")
+    # No status and no sign that the connection failed: a read timeout, a connection
+    # dropped while waiting, or Apprise saying nothing that tells them apart. The
+    # notification may well have arrived; at most once, it counts as sent.
+    raise Unanswered("no answer from the push app's server; it may have arrived")

@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from py_vapid import Vapid, VapidException
 from pywebpush import WebPusher, WebPushException
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from dear.notify import transport
 from dear.paths import ensure_data_dir
@@ -187,12 +188,29 @@ def _refusal(status: int, reason: str) -> Exception:
     return transport.PermanentFailure(message)
 
 
+def _went_out(exc: requests.RequestException) -> bool:
+    """Whether the request may have reached the push service before ``exc``: only a
+    failure to connect (no address, refused, no TLS, connect timeout) says it did not.
+    A read timeout or a connection dropped while waiting for the answer says nothing."""
+    if isinstance(exc, requests.ReadTimeout | requests.exceptions.ChunkedEncodingError):
+        return True
+    if isinstance(exc, requests.ConnectTimeout | requests.exceptions.SSLError):
+        return False
+    if isinstance(exc, requests.ConnectionError):
+        reason = exc.args[0] if exc.args else None
+        reason = getattr(reason, "reason", reason)  # urllib3's MaxRetryError wraps it
+        return not isinstance(reason, NewConnectionError | ConnectTimeoutError)
+    return False  # a bad URL or the like: nothing went out
+
+
 def send(subscription: dict[str, Any], payload: dict[str, Any], *, ttl: int) -> None:
     """Push ``payload`` (JSON: title, body, url) to one browser subscription.
 
     ``ttl``: seconds the push service may hold it for a device that is offline.
-    Raises transport.TemporaryFailure (no answer, 429, 5xx), Gone (404, 410: forget the
-    device) or transport.PermanentFailure (any other refusal, or keys that cannot work).
+    Raises transport.TemporaryFailure (no connection, 429, 5xx), its kind
+    transport.Unanswered (the push went out and no answer came: count it sent), Gone
+    (404, 410: forget the device) or transport.PermanentFailure (any other refusal, or
+    keys that cannot work).
     """
     info = _checked(subscription)
     claims = {
@@ -212,6 +230,11 @@ def send(subscription: dict[str, Any], payload: dict[str, Any], *, ttl: int) -> 
     except requests.TooManyRedirects:
         raise transport.PermanentFailure("the push service answered with a redirect") from None
     except requests.RequestException as exc:
+        if _went_out(exc):
+            # The push may well have been taken: at most once, it counts as sent.
+            raise transport.Unanswered(
+                f"no answer from the push service at {claims['aud']}: {type(exc).__name__}"
+            ) from None
         raise transport.TemporaryFailure(
             f"cannot reach the push service at {claims['aud']}: {type(exc).__name__}"
         ) from None
