@@ -115,6 +115,13 @@ def test_import_answers_at_once_and_the_worker_restores_later(as_jess, jess, ror
     assert queued.args_kwargs["args"] == [response.json()["id"]]
 
 
+@pytest.mark.parametrize("not_an_id", ["null,null", "1", "not-an-import"])
+def test_progress_of_something_that_is_not_an_import_id_is_not_found(as_jess, not_an_id):
+    response = as_jess.get(f"/import/{not_an_id}")
+
+    assert response.status_code == 404
+
+
 def test_importing_the_same_archive_again_adds_nothing_and_says_when(
     as_jess, jess, rory, tasks_at_once
 ):

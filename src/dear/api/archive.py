@@ -94,7 +94,7 @@ def import_letters(request: HttpRequest, archive: File[UploadedFile]):
     return Status(202, seen.seen(imports.start(person_of(request), archive)).as_json())
 
 
-@router.get("/import/{import_id}", response=answers({200: ImportOut}, *AUTHED, 404))
+@router.get("/import/{uuid:import_id}", response=answers({200: ImportOut}, *AUTHED, 404))
 def import_progress(request: HttpRequest, import_id: uuid.UUID):
     """How far an import of mine has come; a failed one says why."""
     return seen.seen(imports.import_for(person_of(request), import_id)).as_json()
