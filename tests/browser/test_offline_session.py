@@ -16,15 +16,13 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Page, expect
 
+from tests.browser.settle import CONTROLLED, settled
 from tests.browser.story import invite_rory, sign_up_jess
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 PAGES = "dear-1-pages"
-CONTROLLED = """() => navigator.serviceWorker.ready.then(() =>
-  navigator.serviceWorker.controller ? true : new Promise((resolve) =>
-    navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true))))"""
 KEPT = """async (path) => {
   const cache = await caches.open("PAGES");
   return Boolean(await cache.match(new URL(path, location.href).href, {ignoreVary: true}));
@@ -60,7 +58,7 @@ def jess_reads_a_letter_from_rory(dear_server_factory, open_page) -> tuple[objec
     jess.get_by_role("link", name=re.compile("From Rory")).first.click()
     expect(jess.get_by_text("The kettle is fixed.")).to_be_visible()
     letter = jess.url
-    jess.wait_for_function(KEPT, arg=letter)
+    settled(jess, KEPT, letter)
     return server, jess, letter
 
 
@@ -94,8 +92,7 @@ def test_kept_pages_go_once_the_server_says_the_session_ended_elsewhere(
     # Her browser asks for the letter once: the server sends it to the login page.
     jess.goto(letter)
     expect(jess.get_by_role("button", name="Log in")).to_be_visible()
-    jess.wait_for_function(f"() => caches.has('{PAGES}').then((kept) => !kept)")
-    assert jess.evaluate(f"() => caches.has('{PAGES}')") is False
+    settled(jess, f"() => caches.has('{PAGES}').then((kept) => !kept)")
 
     # With no signal, nothing of hers is there to read.
     jess.context.set_offline(True)
@@ -118,7 +115,7 @@ def test_a_kept_page_is_not_shown_after_its_session_must_have_ended(dear_server_
     # not kept either.
     jess.evaluate(KEPT_LONG_AGO, age_ms + minute)
     expect_offline_page_only(jess, letter)
-    jess.wait_for_function(NOT_KEPT, arg=letter)
+    settled(jess, NOT_KEPT, letter)
 
 
 def test_the_worker_is_told_how_long_a_session_lasts(dear_server_factory):

@@ -14,13 +14,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.settle import CONTROLLED, settled
 from tests.browser.story import invite_rory, sign_up_jess
 
 pytestmark = pytest.mark.browser
 
-CONTROLLED = """() => navigator.serviceWorker.ready.then(() =>
-  navigator.serviceWorker.controller ? true : new Promise((resolve) =>
-    navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true))))"""
 SHOWN = """() => navigator.serviceWorker.ready
   .then((registration) => registration.getNotifications())
   .then((shown) => shown.map((n) =>
@@ -53,8 +51,8 @@ def _registration(page: Page, scope: str):
 
 
 def _shown(page: Page, count: int) -> list[dict]:
-    page.wait_for_function(f"() => ({SHOWN})().then((shown) => shown.length >= {count})")
-    return page.evaluate(SHOWN)
+    """The notifications shown, once there are ``count`` of them."""
+    return settled(page, f"() => ({SHOWN})().then((shown) => shown.length === {count} && shown)")
 
 
 def test_a_push_shows_who_wrote_and_a_tap_opens_the_letter(
@@ -106,10 +104,10 @@ def test_a_push_shows_who_wrote_and_a_tap_opens_the_letter(
             ),
         },
     )
-    rory.wait_for_function(
-        f"() => ({SHOWN})().then((shown) => shown.length === 1 && shown[0].body !== '')"
+    (worded,) = settled(
+        rory, f"() => ({SHOWN})().then((shown) => shown.length === 1 && shown[0].body && shown)"
     )
-    assert [n["body"] for n in rory.evaluate(SHOWN)] == ["The kettle is fixed."]
+    assert worded["body"] == "The kettle is fixed."
 
     # A push that names somewhere off Dear opens Dear's home instead.
     session.send(
@@ -127,5 +125,5 @@ def test_a_push_shows_who_wrote_and_a_tap_opens_the_letter(
     worker.evaluate(TAP, server.url(letter_path))
     rory.wait_for_url(server.url(letter_path))
     expect(rory.get_by_text("The kettle is fixed.")).to_be_visible()
-    assert [n["url"] for n in rory.evaluate(SHOWN)] == [server.url("/")]  # that one closed
+    assert [n["url"] for n in _shown(rory, 1)] == [server.url("/")]  # that one closed
     rory.screenshot(path=str(artifacts / "push-opened-letter.png"))

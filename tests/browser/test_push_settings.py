@@ -18,6 +18,7 @@ from playwright.sync_api import Page, expect
 from dear.lib.devices import device_name
 from tests import appriseserver
 from tests.browser.conftest import CHROMIUM, QUIET_FLAGS
+from tests.browser.settle import settled
 from tests.browser.story import invite_rory, log_in, sign_up_jess
 from tests.helpers import PASSWORD
 from tests.pushservice import PushService
@@ -112,8 +113,8 @@ def test_notify_this_device_rings_through_the_push_service_until_logging_out(
     assert push.payload["title"] == "Dear can reach you here"
     # …and, handed to the browser as the push service would, it shows.
     _deliver(rory, server.base_url, push.data)
-    rory.wait_for_function(f"() => ({SHOWN})().then((titles) => titles.length > 0)")
-    assert rory.evaluate(SHOWN) == ["Dear can reach you here"]
+    shown = settled(rory, f"() => ({SHOWN})().then((titles) => titles.length > 0 && titles)")
+    assert shown == ["Dear can reach you here"]
 
     # A push app beside it, tested at once.
     rory.get_by_label("Your push app's Apprise URL").fill(push_app.ntfy_url("rory-k2"))
