@@ -312,6 +312,18 @@ def test_the_document_states_the_length_of_a_letter(document):
         assert stated["maxLength"] == settings.LETTER_BODY_LIMIT
 
 
+def _as_documented(document, story, name, value):
+    """The limit named, the schema the document gives its field, and ``value`` as sent."""
+    limit = LIMITS[name]
+    schema = (
+        query_schema(document, limit.path, limit.field)
+        if limit.query
+        else body_schema(document, limit.method, limit.path)
+    )
+    story.path = limit.path
+    return limit, schema, value if limit.query else story.body(limit.field, value)
+
+
 CASES = [
     pytest.param(name, value, id=f"{name}-{json.dumps(value)[:24]}")
     for name, limit in LIMITS.items()
@@ -321,14 +333,7 @@ CASES = [
 
 @pytest.mark.parametrize(("name", "value"), CASES)
 def test_what_the_document_refuses_the_server_refuses_with_422(document, story, name, value):
-    limit = LIMITS[name]
-    schema = (
-        query_schema(document, limit.path, limit.field)
-        if limit.query
-        else body_schema(document, limit.method, limit.path)
-    )
-    story.path = limit.path
-    instance = value if limit.query else story.body(limit.field, value)
+    limit, schema, instance = _as_documented(document, story, name, value)
     assert not allows(schema, instance), "the document should refuse this"
     before = stored()
 
@@ -350,14 +355,7 @@ ALLOWED = [
 
 @pytest.mark.parametrize(("name", "value"), ALLOWED)
 def test_what_the_document_allows_the_server_takes(document, story, name, value):
-    limit = LIMITS[name]
-    schema = (
-        query_schema(document, limit.path, limit.field)
-        if limit.query
-        else body_schema(document, limit.method, limit.path)
-    )
-    story.path = limit.path
-    instance = value if limit.query else story.body(limit.field, value)
+    limit, schema, instance = _as_documented(document, story, name, value)
     if value != "a real cursor":
         assert allows(schema, instance), "the document should allow this"
 
