@@ -92,6 +92,21 @@ class Database:
             self._admin(f'CREATE DATABASE "{twin.name}" TEMPLATE "{self.name}"')
         return twin
 
+    def query(self, sql: str) -> list[tuple]:
+        """The rows ``sql`` answers, read straight from the database beside the server."""
+        if self.kind == "postgres":
+            import psycopg
+
+            with psycopg.connect(self.url) as conn:
+                return conn.execute(sql).fetchall()
+        import sqlite3
+
+        conn = sqlite3.connect(self.data_dir / "dear.sqlite3")
+        try:
+            return conn.execute(sql).fetchall()
+        finally:
+            conn.close()
+
     def _admin(self, sql: str) -> None:
         import psycopg
 

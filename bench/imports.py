@@ -148,27 +148,12 @@ def worker_pid(server: H.Server) -> int | None:
     return None
 
 
-def query(db: H.Database, sql: str) -> list[tuple]:
-    if db.kind == "postgres":
-        import psycopg
-
-        with psycopg.connect(db.url) as conn:
-            return conn.execute(sql).fetchall()
-    import sqlite3
-
-    conn = sqlite3.connect(db.data_dir / "dear.sqlite3")
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
 def sweeps_finished(db: H.Database) -> int:
     sql = (
         "SELECT COUNT(*) FROM django_tasks_database_dbtaskresult "
         "WHERE task_path = 'dear.notify.tasks.sweep' AND status = 'SUCCESSFUL'"
     )
-    return query(db, sql)[0][0]
+    return db.query(sql)[0][0]
 
 
 def newcomer(base_url: str, h: H.Household) -> str:

@@ -192,23 +192,8 @@ def _seed_here(letters: int, readers: int) -> dict:
     }
 
 
-def _query(db: H.Database, sql: str) -> list[tuple]:
-    if db.kind == "postgres":
-        import psycopg
-
-        with psycopg.connect(db.url) as conn:
-            return conn.execute(sql).fetchall()
-    import sqlite3
-
-    conn = sqlite3.connect(db.data_dir / "dear.sqlite3")
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
 def outcomes(db: H.Database) -> dict:
-    return dict(_query(db, "SELECT outcome, COUNT(*) FROM notify_notification GROUP BY outcome"))
+    return dict(db.query("SELECT outcome, COUNT(*) FROM notify_notification GROUP BY outcome"))
 
 
 def leased(db: H.Database) -> tuple[int, float | None]:
@@ -218,7 +203,7 @@ def leased(db: H.Database) -> tuple[int, float | None]:
         "SELECT COUNT(*), MAX(lease_until) FROM notify_notification "
         "WHERE outcome = 'pending' AND lease_token <> ''"
     )
-    count, until = _query(db, sql)[0]
+    count, until = db.query(sql)[0]
     if isinstance(until, str):  # SQLite keeps UTC as text
         until = datetime.fromisoformat(until).replace(tzinfo=UTC)
     return count, until.timestamp() if until else None
