@@ -84,3 +84,24 @@ def mailbox(settings):
     settings.PUBLIC_URL = "http://dear.test"
     yield box
     controller.stop()
+
+
+@pytest.fixture
+def push_service():
+    """A Web Push service on loopback (tests/pushservice.py): checks each push's VAPID
+    signature and keeps what it decrypts."""
+    from tests.pushservice import PushService
+
+    service = PushService().start()
+    yield service
+    service.stop()
+
+
+@pytest.fixture
+def push_app():
+    """A push app's server on loopback (tests/appriseserver.py), keeping what arrives."""
+    from tests import appriseserver
+
+    app = appriseserver.start()
+    yield app
+    app.stop()

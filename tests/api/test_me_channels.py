@@ -18,17 +18,8 @@ def api(rory):
     return client_for(rory)
 
 
-@pytest.fixture
-def pushapp():
-    from tests import appriseserver
-
-    app = appriseserver.start()
-    yield app
-    app.stop()
-
-
-def test_adding_a_push_app_answers_it_masked_with_its_test(api, rory, pushapp):
-    url = pushapp.ntfy_url("rory-secret-topic")
+def test_adding_a_push_app_answers_it_masked_with_its_test(api, rory, push_app):
+    url = push_app.ntfy_url("rory-secret-topic")
 
     added = api.post("/me/channels", {"kind": "apprise", "url": url})
 
@@ -36,7 +27,7 @@ def test_adding_a_push_app_answers_it_masked_with_its_test(api, rory, pushapp):
     body = added.json()
     assert "rory-secret-topic" not in added.content.decode()
     assert body["kind"] == "apprise"
-    assert body["masked"] == f"ntfy://127.0.0.1:{pushapp.port}/…"
+    assert body["masked"] == f"ntfy://127.0.0.1:{push_app.port}/…"
     assert body["test"]["ok"] is True
     assert (body["words"], body["letters"], body["sealed"], body["moments"], body["reminders"]) == (
         False,
@@ -46,7 +37,7 @@ def test_adding_a_push_app_answers_it_masked_with_its_test(api, rory, pushapp):
         True,
     )
     assert body["state"].startswith("last sent")
-    assert [a.topic for a in pushapp.arrived] == ["rory-secret-topic"]
+    assert [a.topic for a in push_app.arrived] == ["rory-secret-topic"]
 
     listed = api.get("/me/channels")
     assert [item["id"] for item in listed.json()["items"]] == [body["id"]]
@@ -90,14 +81,14 @@ def test_a_browser_is_added_from_its_subscription(api):
     assert A_SUBSCRIPTION["keys"]["auth"] not in added.content.decode()
 
 
-def test_choices_change_and_a_test_says_what_came_back(api, pushapp):
-    made = api.post("/me/channels", {"kind": "apprise", "url": pushapp.json_url()}).json()
+def test_choices_change_and_a_test_says_what_came_back(api, push_app):
+    made = api.post("/me/channels", {"kind": "apprise", "url": push_app.json_url()}).json()
 
     changed = api.patch(f"/me/channels/{made['id']}", {"words": True, "moments": False})
     assert changed.status_code == 200
     assert (changed.json()["words"], changed.json()["moments"]) == (True, False)
 
-    pushapp.answer = [503]
+    push_app.answer = [503]
     tested = api.post(f"/me/channels/{made['id']}/test")
     assert tested.status_code == 200
     assert tested.json()["test"]["ok"] is False
@@ -105,16 +96,16 @@ def test_choices_change_and_a_test_says_what_came_back(api, pushapp):
     assert "503" in tested.json()["state"]
 
 
-def test_removing_a_channel_answers_204_and_it_is_gone(api, pushapp):
-    made = api.post("/me/channels", {"kind": "apprise", "url": pushapp.json_url()}).json()
+def test_removing_a_channel_answers_204_and_it_is_gone(api, push_app):
+    made = api.post("/me/channels", {"kind": "apprise", "url": push_app.json_url()}).json()
 
     assert api.delete(f"/me/channels/{made['id']}").status_code == 204
     assert api.get("/me/channels").json() == {"items": []}
     assert api.delete(f"/me/channels/{made['id']}").status_code == 404
 
 
-def test_the_url_is_in_no_export(api, pushapp):
-    url = pushapp.ntfy_url("topic-not-exported")
+def test_the_url_is_in_no_export(api, push_app):
+    url = push_app.ntfy_url("topic-not-exported")
     assert api.post("/me/channels", {"kind": "apprise", "url": url}).status_code == 201
 
     exported = api.get("/export")

@@ -5,22 +5,12 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from tests import appriseserver
 from tests.cli.household import household
 from tests.cli.person import terminal
 
 
-@pytest.fixture
-def pushapp():
-    app = appriseserver.start()
-    yield app
-    app.stop()
-
-
 def test_a_push_app_added_at_the_terminal_rings_when_a_letter_arrives(
-    dear_server_factory, tmp_path, pushapp
+    dear_server_factory, tmp_path, push_app
 ):
     server = dear_server_factory(send_undo_seconds=0)
     people = household(server)
@@ -31,14 +21,14 @@ def test_a_push_app_added_at_the_terminal_rings_when_a_letter_arrives(
     assert (
         rory.run("login", server.base_url, "--token-stdin", stdin=people.rory.token).returncode == 0
     )
-    url = pushapp.ntfy_url("rory-hidden-topic")
+    url = push_app.ntfy_url("rory-hidden-topic")
 
     added = rory.run("notify", "add", "-", stdin=url + "\n")
 
     assert added.returncode == 0, added.stderr
-    assert f"Added ntfy://127.0.0.1:{pushapp.port}/…" in added.stdout
+    assert f"Added ntfy://127.0.0.1:{push_app.port}/…" in added.stdout
     assert "it should be there now" in added.stdout
-    assert [a.title for a in pushapp.wait_for(1)] == ["Dear can reach you here"]
+    assert [a.title for a in push_app.wait_for(1)] == ["Dear can reach you here"]
 
     listed = rory.run("notify", "list")
     assert listed.returncode == 0, listed.stderr
@@ -47,12 +37,12 @@ def test_a_push_app_added_at_the_terminal_rings_when_a_letter_arrives(
     assert "rory-hidden-topic" not in listed.stdout + added.stdout
 
     people.write(people.jess, people.rory, "Words that stay in Dear.")
-    arrived = pushapp.wait_for(2)
+    arrived = push_app.wait_for(2)
     assert [a.title for a in arrived] == ["Dear can reach you here", "A letter from Jess"]
     assert "Words that stay in Dear." not in arrived[1].message
     assert "rory-hidden-topic" not in server.log()
 
-    pushapp.answer = [500]
+    push_app.answer = [500]
     tested = rory.run("notify", "test")
     assert tested.returncode == 1
     assert "500" in tested.stdout

@@ -17,13 +17,3 @@ def clock():
 def reader(mailbox, home, rory):
     """Rory, with a confirmed address, in UTC with the default quiet hours."""
     return reachable(rory)
-
-
-@pytest.fixture
-def pushapp():
-    """A push app's server on loopback (tests/appriseserver.py), keeping what arrives."""
-    from tests import appriseserver
-
-    app = appriseserver.start()
-    yield app
-    app.stop()

@@ -24,18 +24,18 @@ def a_subscription(endpoint="https://push.example.net/send/abc123") -> dict:
     return {"endpoint": endpoint, "keys": {"p256dh": P256DH, "auth": AUTH}, "expirationTime": None}
 
 
-def test_a_push_app_is_kept_masked_and_sent_a_test_at_once(clock, rory, pushapp):
-    url = pushapp.ntfy_url("rory-letters-x7")
+def test_a_push_app_is_kept_masked_and_sent_a_test_at_once(clock, rory, push_app):
+    url = push_app.ntfy_url("rory-letters-x7")
 
     channel, result = channels.add_apprise(rory, url)
 
     assert result.ok, result.message
-    (arrived,) = pushapp.arrived
+    (arrived,) = push_app.arrived
     assert arrived.title == channels.TEST_TITLE
     assert arrived.topic == "rory-letters-x7"
     assert channel.kind == ChannelKind.APPRISE
     assert channel.secret == url
-    assert channel.masked == f"ntfy://127.0.0.1:{pushapp.port}/…"
+    assert channel.masked == f"ntfy://127.0.0.1:{push_app.port}/…"
     assert channel.name == "127.0.0.1"
     (shown,) = channels.listed(rory)
     assert "rory-letters-x7" not in repr(shown)
@@ -57,10 +57,10 @@ def test_a_url_apprise_does_not_understand_is_refused_and_nothing_kept(rory):
     assert not Channel.objects.exists()
 
 
-def test_a_push_app_whose_test_fails_is_kept_with_what_came_back(clock, rory, pushapp):
-    pushapp.answer = [500]
+def test_a_push_app_whose_test_fails_is_kept_with_what_came_back(clock, rory, push_app):
+    push_app.answer = [500]
 
-    channel, result = channels.add_apprise(rory, pushapp.json_url("hook-secret"))
+    channel, result = channels.add_apprise(rory, push_app.json_url("hook-secret"))
 
     assert not result.ok
     assert "500" in result.message and "hook-secret" not in result.message
@@ -73,14 +73,14 @@ def test_a_push_app_whose_test_fails_is_kept_with_what_came_back(clock, rory, pu
     assert shown.state == "last sent 12:00"
 
 
-def test_the_same_push_app_twice_is_a_conflict(rory, pushapp):
-    channels.add_apprise(rory, pushapp.json_url())
+def test_the_same_push_app_twice_is_a_conflict(rory, push_app):
+    channels.add_apprise(rory, push_app.json_url())
     with pytest.raises(Conflict):
-        channels.add_apprise(rory, pushapp.json_url())
+        channels.add_apprise(rory, push_app.json_url())
     assert Channel.objects.count() == 1
 
 
-def test_what_apprise_says_while_sending_never_reaches_the_logs(rory, pushapp):
+def test_what_apprise_says_while_sending_never_reaches_the_logs(rory, push_app):
     # Dear's logs are what reaches the root logger (settings.LOGGING); pytest's own
     # capture hooks onto every logger, so it cannot be the witness here.
     written = io.StringIO()
@@ -90,8 +90,8 @@ def test_what_apprise_says_while_sending_never_reaches_the_logs(rory, pushapp):
     level = root.level
     root.setLevel(logging.DEBUG)
     try:
-        pushapp.answer = [500]
-        channels.add_apprise(rory, pushapp.ntfy_url("topic-nobody-may-know"))
+        push_app.answer = [500]
+        channels.add_apprise(rory, push_app.ntfy_url("topic-nobody-may-know"))
         channels.add_apprise(rory, "ntfy://127.0.0.1:9/another-secret-topic")  # nobody there
     finally:
         root.removeHandler(witness)
@@ -101,8 +101,8 @@ def test_what_apprise_says_while_sending_never_reaches_the_logs(rory, pushapp):
     assert "another-secret-topic" not in written.getvalue()
 
 
-def test_choices_change_one_channel_and_refuse_what_is_not_a_choice(rory, pushapp):
-    channel, _ = channels.add_apprise(rory, pushapp.json_url())
+def test_choices_change_one_channel_and_refuse_what_is_not_a_choice(rory, push_app):
+    channel, _ = channels.add_apprise(rory, push_app.json_url())
 
     shown = channels.update_choices(rory, channel.pk, words=True, moments=False)
 
@@ -115,8 +115,8 @@ def test_choices_change_one_channel_and_refuse_what_is_not_a_choice(rory, pushap
         channels.update_choices(rory, channel.pk, words="yes")
 
 
-def test_another_persons_channel_is_as_missing_as_one_that_is_not_there(rory, jess, pushapp):
-    channel, _ = channels.add_apprise(rory, pushapp.json_url())
+def test_another_persons_channel_is_as_missing_as_one_that_is_not_there(rory, jess, push_app):
+    channel, _ = channels.add_apprise(rory, push_app.json_url())
 
     for missing in (channel.pk, "0192f0c0-0000-7000-8000-000000000000", "not-an-id"):
         with pytest.raises(NotFound):

@@ -26,13 +26,6 @@ def vapid_dir(settings, tmp_path):
     return settings.DATA_DIR
 
 
-@pytest.fixture
-def push_service():
-    service = PushService().start()
-    yield service
-    service.stop()
-
-
 def test_a_push_arrives_decrypted_with_its_title_and_the_letters_address(vapid_dir, push_service):
     device = push_service.subscribe(webpush.public_key())
 

@@ -15,17 +15,13 @@ from dear.notify import channels, outbox, webpush
 from dear.notify.models import Channel, Notification, Outcome
 from tests.helpers import PASSWORD, make_letter, send_now
 from tests.notify.people import NOON
-from tests.pushservice import PushService
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def push_service(settings, tmp_path):
+@pytest.fixture(autouse=True)
+def _keys_in_a_dir_of_their_own(settings, tmp_path):
     settings.DATA_DIR = tmp_path / "data"
-    service = PushService().start()
-    yield service
-    service.stop()
 
 
 def signed_in(person) -> str:

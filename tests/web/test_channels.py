@@ -9,9 +9,7 @@ import re
 import pytest
 
 from dear.notify import channels, webpush
-from tests import appriseserver
 from tests.helpers import PASSWORD, make_letter, send_now
-from tests.pushservice import PushService
 from tests.web.conftest import without_csrf
 
 PHONE = (
@@ -25,20 +23,6 @@ HERE = {"HTTP_HOST": "127.0.0.1:8000"}
 @pytest.fixture(autouse=True)
 def _keys_in_a_dir_of_their_own(settings, tmp_path):
     settings.DATA_DIR = tmp_path / "data"
-
-
-@pytest.fixture
-def push_service():
-    service = PushService().start()
-    yield service
-    service.stop()
-
-
-@pytest.fixture
-def push_app():
-    app = appriseserver.start()
-    yield app
-    app.stop()
 
 
 def _page(client, **extra) -> str:
