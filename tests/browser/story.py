@@ -65,6 +65,15 @@ def log_in(page: Page, server, username: str) -> None:
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()
 
 
+def send_letter(page: Page, server, to: str, words: str) -> None:
+    """From Home, write ``words`` to ``to`` and send them at once."""
+    page.goto(server.url("/"))
+    page.get_by_role("button", name=f"Write to {to}").click()
+    page.get_by_label("Letter", exact=True).fill(words)
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.get_by_role("heading", name="Sent")).to_be_visible()
+
+
 def leave_note(page: Page, server, words: str, place: str = "the counter") -> None:
     """From Home, write to Rory and leave the letter at ``place``, as it is (hidden)."""
     page.goto(server.url("/"))

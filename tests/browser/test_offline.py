@@ -11,7 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.story import invite_rory, sign_up_jess
+from tests.browser.story import invite_rory, send_letter, sign_up_jess
 
 pytestmark = pytest.mark.browser
 
@@ -34,9 +34,7 @@ def test_words_typed_while_the_signal_is_lost_come_back_after_a_reload(
     invite_rory(jess, rory, server)
 
     # Rory writes to Jess; she reads it (so it is kept for reading offline).
-    rory.get_by_role("button", name="Write to Jess").click()
-    rory.get_by_label("Letter", exact=True).fill("The kettle is fixed.")
-    rory.get_by_role("button", name="Send", exact=True).click()
+    send_letter(rory, server, "Jess", "The kettle is fixed.")
     jess.goto(server.url("/"))
     _controlled(jess)
     jess.goto(server.url("/inbox"))

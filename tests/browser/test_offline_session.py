@@ -17,7 +17,7 @@ from django.conf import settings
 from playwright.sync_api import Page, expect
 
 from tests.browser.settle import CONTROLLED, settled
-from tests.browser.story import invite_rory, sign_up_jess
+from tests.browser.story import invite_rory, send_letter, sign_up_jess
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -47,10 +47,7 @@ def jess_reads_a_letter_from_rory(dear_server_factory, open_page) -> tuple[objec
     jess, rory = open_page(), open_page()
     sign_up_jess(jess, server)
     invite_rory(jess, rory, server)
-    rory.get_by_role("button", name="Write to Jess").click()
-    rory.get_by_label("Letter", exact=True).fill("The kettle is fixed.")
-    rory.get_by_role("button", name="Send", exact=True).click()
-    expect(rory.get_by_role("heading", name="Sent")).to_be_visible()
+    send_letter(rory, server, "Jess", "The kettle is fixed.")
 
     jess.goto(server.url("/"))
     assert jess.evaluate(CONTROLLED) is True

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.settle import CONTROLLED, settled
-from tests.browser.story import invite_rory, sign_up_jess
+from tests.browser.story import invite_rory, send_letter, sign_up_jess
 
 pytestmark = pytest.mark.browser
 
@@ -62,11 +62,7 @@ def test_a_push_shows_who_wrote_and_a_tap_opens_the_letter(
     jess, rory = open_page(), open_page()
     sign_up_jess(jess, server)
     invite_rory(jess, rory, server)
-    jess.goto(server.url("/"))
-    jess.get_by_role("button", name="Write to Rory").click()
-    jess.get_by_label("Letter", exact=True).fill("The kettle is fixed.")
-    jess.get_by_role("button", name="Send", exact=True).click()
-    expect(jess.get_by_role("heading", name="Sent")).to_be_visible()
+    send_letter(jess, server, "Rory", "The kettle is fixed.")
 
     rory.context.grant_permissions(["notifications"], origin=server.base_url)
     rory.goto(server.url("/inbox"))

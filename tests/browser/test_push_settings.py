@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from dear.lib.devices import device_name
 from tests.browser.conftest import CHROMIUM, QUIET_FLAGS
 from tests.browser.settle import settled
-from tests.browser.story import invite_rory, log_in, sign_up_jess
+from tests.browser.story import invite_rory, log_in, send_letter, sign_up_jess
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -171,11 +171,7 @@ def test_a_letter_that_arrived_offers_this_device_once(
     jess, rory = open_page(), open_page()
     sign_up_jess(jess, server)
     invite_rory(jess, rory, server)
-    jess.goto(server.url("/"))
-    jess.get_by_role("button", name="Write to Rory").click()
-    jess.get_by_label("Letter", exact=True).fill("The kettle is fixed.")
-    jess.get_by_role("button", name="Send", exact=True).click()
-    expect(jess.get_by_role("heading", name="Sent")).to_be_visible()
+    send_letter(jess, server, "Rory", "The kettle is fixed.")
 
     rory.goto(server.url("/inbox"))
     rory.get_by_role("link", name=re.compile("From Jess")).first.click()
