@@ -2,6 +2,7 @@
 
     python bench/imports.py                      # SQLite and PostgreSQL
     python bench/imports.py --db sqlite --letters 100000 --clients 4
+    python bench/imports.py --think-ms 100       # each client pausing as a person does
 
 Per database: a fresh `dear serve` as shipped (its worker beside it, ticking every 5 s),
 Ada and Bo in one home, and Cy, who imports an archive of ``--letters`` letters (drafts,
@@ -10,11 +11,13 @@ kept, sent and received, a revision on every tenth). First, with nothing importe
 API and page, home page, health) at ``--clients`` connections, with one more client
 asking `/healthz` beside it (its writes wait for the database, `/healthz` only for the
 CPU), twice. Then Cy uploads the archive and the same runs go on in 10 s slices until
-the import is done. Reported: how long the upload took to answer, how long the import
-took, both p99s in every slice beside the floor and beside the runs before the import,
-errors, and whether the worker
-stayed alive (the same process from start to end, no restart in the server's log, and a
-sweep finished after the import did).
+the import is done. With ``--think-ms``, each mix client pauses that long between its
+requests, as people do, instead of asking again the moment it is answered: latency at a
+household's pace rather than at the most the server can take. Reported: how long the
+upload took to answer, how long the import took, both p99s in every slice beside the
+floor and beside the runs before the import, errors, and whether the worker stayed alive
+(the same process from start to end, no restart in the server's log, and a sweep
+finished after the import did).
 """
 
 from __future__ import annotations
@@ -172,14 +175,18 @@ def newcomer(base_url: str, h: H.Household) -> str:
     return cy["token"]
 
 
-def run(kind: str, letters: int, clients: int, failures: list[str]) -> dict:
-    H.log(f"== import of {letters:,} letters on {kind}, {clients} clients meanwhile")
+def run(kind: str, letters: int, clients: int, think_ms: int, failures: list[str]) -> dict:
+    H.log(
+        f"== import of {letters:,} letters on {kind}, {clients} clients meanwhile, "
+        f"pausing {think_ms} ms between requests"
+    )
     db = H.Database(kind)
     env = {"DEAR_WORKER_TICK_SECONDS": str(TICK_SECONDS)}
     out: dict = {
         "database": kind,
         "letters": letters,
         "clients": clients,
+        "think_ms": think_ms,
         "load_before": H.machine(),
     }
     content = zipped(archive_json(letters))
@@ -191,7 +198,7 @@ def run(kind: str, letters: int, clients: int, failures: list[str]) -> dict:
         first.stop()
         server = H.dear_serve(db, env=env).start()
         token = newcomer(server.base_url, h)
-        script, mix = H.workload_env(h, "mix")
+        script, mix = H.workload_env(h, "mix", BENCH_THINK_MS=str(think_ms))
         H.wrk(server.base_url, "get.lua", clients, 1, {"BENCH_PATH": "/healthz"})  # warm
         out["floor"] = H.wrk(
             server.base_url, "get.lua", clients, SLICE_SECONDS, {"BENCH_PATH": "/healthz"}, server
@@ -290,9 +297,9 @@ def run(kind: str, letters: int, clients: int, failures: list[str]) -> dict:
     return out
 
 
-def run_all(kinds: list[str], letters: int, clients: int) -> dict:
+def run_all(kinds: list[str], letters: int, clients: int, think_ms: int) -> dict:
     failures: list[str] = []
-    result: dict = {kind: run(kind, letters, clients, failures) for kind in kinds}
+    result: dict = {kind: run(kind, letters, clients, think_ms, failures) for kind in kinds}
     result["failures"] = failures
     return result
 
@@ -302,9 +309,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--db", default="sqlite,postgres")
     parser.add_argument("--letters", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--think-ms", type=int, default=0)
     args = parser.parse_args(argv)
-    result = run_all(args.db.split(","), args.letters, args.clients)
-    path = H.BENCH / "results" / "imports.json"
+    result = run_all(args.db.split(","), args.letters, args.clients, args.think_ms)
+    name = f"imports-think{args.think_ms}ms.json" if args.think_ms else "imports.json"
+    path = H.BENCH / "results" / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, indent=2, default=str) + "\n")
     H.log(f"wrote {path}")

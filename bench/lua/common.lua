@@ -21,6 +21,14 @@ function env(name, default)
   return value
 end
 
+-- A person pauses between requests: with BENCH_THINK_MS set, each connection waits that
+-- long before its next request, so latency is measured at a household's pace rather
+-- than with every connection asking again the moment it is answered.
+local think_ms = tonumber(env("BENCH_THINK_MS", "0"))
+if think_ms > 0 then
+  function delay() return think_ms end
+end
+
 function base_headers()
   local headers = {}
   local token = env("BENCH_TOKEN")
