@@ -30,6 +30,17 @@ SUBSCRIBE_WITH = """(device) => {
     return { ...device, toJSON() { return device; }, unsubscribe: async () => true };
   };
 }"""
+# The browser's pushsubscriptionchange, dispatched in Dear's service worker; the promise
+# its handler hands to waitUntil is what this answers, so the test waits for the handler.
+RENEWED = """async ({ old, fresh }) => {
+  const event = new ExtendableEvent("pushsubscriptionchange");
+  let handled = Promise.resolve();
+  event.waitUntil = (promise) => { handled = promise; };
+  Object.defineProperty(event, "oldSubscription", { value: { endpoint: old } });
+  Object.defineProperty(event, "newSubscription", { value: { ...fresh, toJSON: () => fresh } });
+  self.dispatchEvent(event);
+  await handled;
+}"""
 SHOWN = """() => navigator.serviceWorker.ready
   .then((registration) => registration.getNotifications())
   .then((shown) => shown.map((n) => n.title))"""
@@ -101,6 +112,17 @@ def test_notify_this_device_rings_through_the_push_service_until_logging_out(
     shown = settled(rory, f"() => ({SHOWN})().then((titles) => titles.length > 0 && titles)")
     assert shown == ["Dear can reach you here"]
 
+    # The push service replaces the subscription, as Firefox's does now and then: the
+    # service worker tells Dear, and the next push goes to the new one.
+    fresh = push_service.subscribe(application_server_key=key)
+    (worker,) = rory.context.service_workers
+    worker.evaluate(RENEWED, {"old": device["endpoint"], "fresh": fresh})
+    rory.reload()
+    rory.get_by_role("button", name=f"Send a test to {name}").click()
+    expect(rory.get_by_text("A test notification went out")).to_be_visible()
+    assert len(push_service.received(fresh["endpoint"])) == 1
+    assert len(push_service.received(device["endpoint"])) == 1  # only the first test
+
     # A push app beside it, tested at once.
     rory.get_by_label("Your push app's Apprise URL").fill(push_app.ntfy_url("rory-k2"))
     rory.get_by_role("button", name="Add and send a test").click()
@@ -110,7 +132,6 @@ def test_notify_this_device_rings_through_the_push_service_until_logging_out(
 
     rory.get_by_text("What it tells you").first.click()
     words = _read_every_word(rory)
-    print(words)
     for width, height in ((360, 740), (1280, 900)):
         rory.set_viewport_size({"width": width, "height": height})
         card = rory.locator("section.card", has=rory.locator("#tells-heading"))

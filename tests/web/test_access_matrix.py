@@ -175,6 +175,8 @@ ACTIONS = [
     # are refused for everyone; a channel is its owner's alone.
     ("post", "/settings/push-apps", {"url": "nope://x"}, _(422, 422, 422, 422)),
     ("post", "/settings/devices", {"endpoint": "x"}, _(422, 422, 422, 422)),
+    # From the service worker: JSON only, and no login page to send it to.
+    ("post", "/settings/devices/renewed", {"old": "x"}, _(422, 422, 422, 422, 401)),
     ("post", "/settings/channels/{channel}/choices", {"letters": "on"}, _(302, 404, 404, 404)),
     ("post", "/settings/channels/{channel}/test", {}, _(302, 404, 404, 404)),
     ("post", "/settings/channels/{channel}/remove", {}, _(302, 404, 404, 404)),

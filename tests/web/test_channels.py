@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from django.test import Client
 
 from dear.notify import channels, webpush
 from tests.helpers import PASSWORD, make_letter, send_now
@@ -137,6 +138,121 @@ def test_a_device_the_push_service_says_is_gone_is_shown_gone(rory, client_of, p
     assert "The push service says this device is gone</p>" in html
     assert f'action="/settings/channels/{channel.id}/test"' not in html
     assert ">Notify this device</button>" in html  # it may subscribe afresh
+
+
+def _renew(client, old: str | None, device: dict, **extra):
+    """What the service worker posts on ``pushsubscriptionchange``: no CSRF token."""
+    return client.post(
+        "/settings/devices/renewed",
+        json.dumps({"old": old, "subscription": device}),
+        content_type="application/json",
+        **{**HERE, **extra},
+    )
+
+
+def _subscription(person, shown) -> dict:
+    return channels.subscription_of(channels.channel_for(person, shown.id))
+
+
+def _service_worker_of(client):
+    """The same browser's service worker: its session cookie, and no CSRF token to send."""
+    worker = Client(enforce_csrf_checks=True)
+    worker.cookies = client.cookies
+    return worker
+
+
+def test_a_subscription_the_push_service_replaced_goes_on_ringing_with_its_choices(
+    rory, client_of, push_service
+):
+    here = client_of(rory)
+    old = push_service.subscribe(webpush.public_key())
+    _subscribe(here, old)
+    (channel,) = channels.listed(rory)
+    channels.update_choices(rory, channel.id, words=True)
+    new = push_service.subscribe(webpush.public_key())
+
+    answer = _renew(_service_worker_of(here), old["endpoint"], new)
+
+    assert answer.status_code == 200, answer.content
+    (renewed,) = channels.listed(rory)
+    assert (renewed.id, renewed.name, renewed.words) == (channel.id, "Chrome on Android", True)
+    here.post(f"/settings/channels/{channel.id}/test")
+    assert push_service.received(old["endpoint"]) == []
+    assert [p.payload["title"] for p in push_service.received(new["endpoint"])] == [
+        channels.TEST_TITLE
+    ]
+
+
+def test_a_replaced_subscription_with_no_old_one_is_found_by_the_browsers_session(
+    rory, client_of, push_service
+):
+    here, elsewhere = client_of(rory), client_of(rory)
+    _subscribe(elsewhere, push_service.subscribe(webpush.public_key()))
+    _subscribe(here, push_service.subscribe(webpush.public_key()))
+    new = push_service.subscribe(webpush.public_key())
+
+    answer = _renew(_service_worker_of(here), None, new)
+
+    assert answer.status_code == 200, answer.content
+    mine = [c for c in channels.listed(rory, session_key=here.session.session_key) if c.this_device]
+    assert [_subscription(rory, c) for c in mine] == [channels.clean_subscription(new)]
+    assert len(channels.listed(rory)) == 2
+
+
+@pytest.mark.parametrize("who", ["jess", "rory-elsewhere", "nobody"])
+def test_only_the_browser_that_subscribed_may_replace_its_subscription(
+    who, rory, jess, client_of, push_service
+):
+    old = push_service.subscribe(webpush.public_key())
+    _subscribe(client_of(rory), old)
+    someone = {"jess": client_of(jess), "rory-elsewhere": client_of(rory)}.get(who, Client())
+    new = push_service.subscribe(webpush.public_key())
+
+    by_endpoint = _renew(someone, old["endpoint"] if who == "jess" else None, new)
+
+    assert by_endpoint.status_code == (401 if who == "nobody" else 404)
+    assert by_endpoint.json()["error"]["code"] in ("unauthorized", "not_found")
+    (kept,) = channels.listed(rory)
+    assert _subscription(rory, kept) == channels.clean_subscription(old)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "not json",
+        json.dumps([]),
+        json.dumps({"old": 7, "subscription": {}}),
+        json.dumps({"old": None, "subscription": {"endpoint": "ftp://x", "keys": {}}}),
+    ],
+)
+def test_a_replacement_that_cannot_work_is_refused_and_the_old_one_kept(
+    body, rory, client_of, push_service
+):
+    here = client_of(rory)
+    old = push_service.subscribe(webpush.public_key())
+    _subscribe(here, old)
+
+    answer = _service_worker_of(here).post(
+        "/settings/devices/renewed", body, content_type="application/json", **HERE
+    )
+
+    assert answer.status_code == 422
+    (kept,) = channels.listed(rory)
+    assert _subscription(rory, kept) == channels.clean_subscription(old)
+
+
+def test_a_form_from_another_site_cannot_replace_a_subscription(rory, client_of, push_service):
+    here = client_of(rory)
+    old = push_service.subscribe(webpush.public_key())
+    _subscribe(here, old)
+
+    answer = _service_worker_of(here).post(
+        "/settings/devices/renewed", {"old": old["endpoint"], "subscription": "{}"}, **HERE
+    )
+
+    assert answer.status_code == 422
+    (kept,) = channels.listed(rory)
+    assert _subscription(rory, kept) == channels.clean_subscription(old)
 
 
 def test_logging_out_stops_this_browser_only(rory, client_of, push_service):

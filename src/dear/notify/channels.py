@@ -165,12 +165,9 @@ def add_webpush(person, subscription, *, name: str, session_key: str = "") -> Ch
     endpoint = kept["endpoint"]
     name = " ".join(str(name or "").split())[:100] or "A browser"
     with transaction.atomic():
-        same = Channel.objects.filter(
-            kind=ChannelKind.WEBPUSH, secret__contains=json.dumps(endpoint)
-        ).select_for_update()
         choices = {}
-        for old in same:
-            if json.loads(old.secret).get("endpoint") != endpoint:
+        for old in _same_endpoint(endpoint):
+            if subscription_of(old).get("endpoint") != endpoint:
                 continue
             if old.person_id == person.pk:
                 choices = {field: getattr(old, field) for field in CHOICES}
@@ -181,13 +178,53 @@ def add_webpush(person, subscription, *, name: str, session_key: str = "") -> Ch
             kind=ChannelKind.WEBPUSH,
             name=name,
             secret=json.dumps(kept),
-            masked=f"{urlsplit(endpoint).hostname}/…",
+            masked=_masked_endpoint(endpoint),
             session_key=session_key or "",
             **choices,
         )
 
 
-def subscription(channel: Channel) -> dict:
+def _masked_endpoint(endpoint: str) -> str:
+    return f"{urlsplit(endpoint).hostname}/…"
+
+
+def _same_endpoint(endpoint: str):
+    """Web Push channels subscribed at ``endpoint`` (locked); the JSON is checked again by
+    the caller, as ``contains`` only narrows the search."""
+    return Channel.objects.filter(
+        kind=ChannelKind.WEBPUSH, secret__contains=json.dumps(endpoint)
+    ).select_for_update()
+
+
+def renew_webpush(
+    person, subscription, *, old_endpoint: str = "", session_key: str = ""
+) -> Channel:
+    """The browser's push service gave it a new subscription in place of the old one (the
+    service worker's ``pushsubscriptionchange``): the same channel, with its choices, now
+    rings the new one. The old channel is found by its endpoint, which only that browser
+    and Dear know, or else as the one subscribed from this browser's session."""
+    kept = clean_subscription(subscription)
+    with transaction.atomic():
+        mine = Channel.objects.filter(person=person, kind=ChannelKind.WEBPUSH).select_for_update()
+        if old_endpoint:
+            found = [c for c in mine if subscription_of(c).get("endpoint") == old_endpoint]
+        else:
+            found = list(mine.filter(session_key=session_key)) if session_key else []
+        if not found:
+            raise NotFound("No device of yours had that subscription.")
+        channel, endpoint = found[0], kept["endpoint"]
+        for other in _same_endpoint(endpoint):
+            if other.pk != channel.pk and subscription_of(other).get("endpoint") == endpoint:
+                other.delete()
+        channel.secret = json.dumps(kept)
+        channel.masked = _masked_endpoint(endpoint)
+        channel.gone_at, channel.last_error = None, ""
+        channel.session_key = session_key or channel.session_key
+        channel.save(update_fields=["secret", "masked", "gone_at", "last_error", "session_key"])
+        return channel
+
+
+def subscription_of(channel: Channel) -> dict:
     return json.loads(channel.secret)
 
 
@@ -256,7 +293,7 @@ def _test(channel: Channel) -> TestResult:
             from dear.notify import webpush
 
             webpush.send(
-                subscription(channel),
+                subscription_of(channel),
                 {"title": TEST_TITLE, "body": TEST_BODY, "url": reverse("web:settings")},
                 ttl=TEST_TTL,
             )

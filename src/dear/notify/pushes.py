@@ -90,7 +90,7 @@ def _send(channel: Channel, message: Message) -> None:
         return
     from dear.notify import webpush
 
-    webpush.send(channels.subscription(channel), message.payload(), ttl=TTL_SECONDS)
+    webpush.send(channels.subscription_of(channel), message.payload(), ttl=TTL_SECONDS)
 
 
 def _is_gone(channel: Channel, exc: Exception) -> bool:

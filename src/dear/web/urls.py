@@ -39,6 +39,7 @@ urlpatterns = [
     path("settings/email/choices", mail.choices, name="email_choices"),
     path("settings/push-apps", channels.add_push_app, name="add_push_app"),
     path("settings/devices", channels.add_device, name="add_device"),
+    path("settings/devices/renewed", channels.renew_device, name="renew_device"),
     path("settings/channels/<uuid:channel_id>/choices", channels.choices, name="channel_choices"),
     path("settings/channels/<uuid:channel_id>/test", channels.test, name="channel_test"),
     path("settings/channels/<uuid:channel_id>/remove", channels.remove, name="channel_remove"),

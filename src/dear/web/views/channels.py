@@ -11,10 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from dear.lib.devices import device_name
-from dear.lib.errors import Invalid
+from dear.lib.errors import Invalid, Unauthorized
 from dear.notify import channels
 from dear.web.errors import friendly
 from dear.web.views.common import person_of
@@ -37,17 +38,21 @@ def add_push_app(request: HttpRequest) -> HttpResponse:
     return _back("#push-apps")
 
 
+def _posted_json(request: HttpRequest):
+    if request.content_type != "application/json":
+        raise Invalid("A subscription comes as JSON, the way the browser gives it.")
+    try:
+        return json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise Invalid("A subscription is an object with an endpoint and keys.") from None
+
+
 @login_required
 @require_POST
 @friendly(json=True)
 def add_device(request: HttpRequest) -> HttpResponse:
     """The browser's PushSubscription, as JSON, from "Notify this device"."""
-    if request.content_type != "application/json":
-        raise Invalid("A subscription comes as JSON, the way the browser gives it.")
-    try:
-        subscription = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        raise Invalid("A subscription is an object with an endpoint and keys.") from None
+    subscription = _posted_json(request)
     if not request.session.session_key:
         request.session.save()
     channel = channels.add_webpush(
@@ -58,6 +63,33 @@ def add_device(request: HttpRequest) -> HttpResponse:
     )
     messages.success(request, f"Dear will notify this device ({channel.name}).")
     return JsonResponse({"id": str(channel.pk), "name": channel.name}, status=201)
+
+
+# The service worker has no CSRF token to send. What stands in for one: the session cookie,
+# which a browser sends only with a request from Dear's own pages (SameSite), a JSON body,
+# which no form on another site can post without asking first, and the old endpoint,
+# which only this browser and Dear know.
+@csrf_exempt
+@require_POST
+@friendly(json=True)
+def renew_device(request: HttpRequest) -> HttpResponse:
+    """From the service worker, when the push service replaced this browser's subscription:
+    ``{"old": the old endpoint or null, "subscription": the new one}``."""
+    if not request.user.is_authenticated:
+        raise Unauthorized("Log in to Dear again to be notified on this device.")
+    posted = _posted_json(request)
+    if not isinstance(posted, dict):
+        raise Invalid("Send the old endpoint and the new subscription.")
+    old = posted.get("old") or ""
+    if not isinstance(old, str):
+        raise Invalid("The old endpoint is an address.")
+    channel = channels.renew_webpush(
+        person_of(request),
+        posted.get("subscription"),
+        old_endpoint=old,
+        session_key=request.session.session_key or "",
+    )
+    return JsonResponse({"id": str(channel.pk), "name": channel.name})
 
 
 @login_required

@@ -184,6 +184,30 @@ self.addEventListener("push", (event) => {
   event.waitUntil(self.registration.showNotification(message.title || "Dear", options));
 });
 
+// The push service may replace this browser's subscription (Firefox does, now and then):
+// tell Dear the new one, so the same device goes on ringing with the same choices.
+self.addEventListener("pushsubscriptionchange", (event) => {
+  const old = event.oldSubscription;
+  const fresh = event.newSubscription
+    ? Promise.resolve(event.newSubscription)
+    : old && old.options && old.options.applicationServerKey
+      ? self.registration.pushManager.subscribe(old.options)
+      : Promise.resolve(null);
+  event.waitUntil(
+    fresh
+      .then((subscription) =>
+        subscription &&
+        fetch("/settings/devices/renewed", {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ old: old ? old.endpoint : null, subscription: subscription }),
+        }),
+      )
+      .catch(() => {}),
+  );
+});
+
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
   const url = sameOriginPath(event.notification.data && event.notification.data.url);
