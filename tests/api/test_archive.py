@@ -111,7 +111,7 @@ def test_import_answers_at_once_and_the_worker_restores_later(as_jess, jess, ror
     assert response.status_code == 202
     assert response.json()["state"] == "pending"
     assert not Letter.objects.filter(writer=newcomer).exists()
-    (queued,) = DBTaskResult.objects.filter(task_path="dear.archive.tasks.restore_import")
+    (queued,) = DBTaskResult.objects.filter(task_path="dear.archive.imports.restore_import")
     assert queued.args_kwargs["args"] == [response.json()["id"]]
 
 

@@ -132,6 +132,10 @@ def test_notify_this_device_rings_through_the_push_service_until_logging_out(
 
     rory.get_by_text("What it tells you").first.click()
     words = _read_every_word(rory)
+    assert f"Dear rings this device, {name}, for what you choose below." in words
+    assert "Show the letter's words Off, it says only who wrote." in words
+    assert "it is never shown again in full" in words
+    assert "rory-k2" not in words and device["endpoint"] not in words
     for width, height in ((360, 740), (1280, 900)):
         rory.set_viewport_size({"width": width, "height": height})
         card = rory.locator("section.card", has=rory.locator("#tells-heading"))

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from dear.accounts.models import Person
-from dear.archive import importer, imports, index, restore, tasks
+from dear.archive import importer, imports, index, restore
 from dear.archive.models import Entry, Import, Upload
 from dear.archive.search import search
 from dear.homes.models import Home, Place
@@ -193,8 +193,8 @@ def test_an_import_whose_worker_died_goes_on_where_it_stopped(archive, db, monke
 
     assert imports.run(str(job.pk)) == "running"  # not quiet for long: someone may be on it
     with time_machine.travel(timezone.now() + imports.STALLED_AFTER + timedelta(seconds=1)):
-        assert tasks.resume_stalled() == 1
-        assert tasks.resume_stalled() == 0  # already queued
+        assert imports.resume_stalled() == 1
+        assert imports.resume_stalled() == 0  # already queued
         assert DBTaskResult.objects.count() == 1
         assert imports.run(str(job.pk)) == "done"
 
@@ -227,7 +227,7 @@ def test_a_long_import_hands_itself_on_so_other_tasks_run_between(archive, db, m
             break
         (queued,) = DBTaskResult.objects.all()  # the rest, queued behind what else waits
         assert queued.args_kwargs["args"] == [str(job.pk)]
-        assert tasks.resume_stalled() == 0
+        assert imports.resume_stalled() == 0
         queued.delete()
 
     assert progress == [("running", 2), ("running", 4), ("done", 5)]

@@ -19,6 +19,8 @@ from typing import IO
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
 
 from dear.archive import importer, restore
 from dear.archive.models import Import, ImportState, Upload
@@ -94,10 +96,15 @@ def start(person, stream: IO[bytes]) -> Import:
         # The same archive, sent twice at once: the other request took it.
         taken = Import.objects.exclude(state=ImportState.FAILED)
         raise _already(person, taken.get(person=person, digest=digest)) from None
-    from dear.archive import tasks
-
-    tasks.restore_import.enqueue(str(job.pk))
+    restore_import.enqueue(str(job.pk))
     return job
+
+
+# After email: a letter's email should not wait for someone's archive of thousands.
+@task(priority=-10)
+def restore_import(import_id: str) -> str:
+    """The worker's part: ``run``, as a task."""
+    return run(import_id)
 
 
 def run(import_id: str) -> str:
@@ -185,11 +192,9 @@ def _read(upload: Upload) -> tuple[importer.ArchiveIn, list]:
 def _hand_on(job: Import) -> str:
     """Queue the rest of the import behind whatever else waits. Marked as quiet for long,
     so the next task to take it up may claim it (and a sweep does not queue it twice)."""
-    from dear.archive import tasks
-
     quiet = timezone.now() - STALLED_AFTER - timedelta(seconds=1)
     Import.objects.filter(pk=job.pk).update(updated_at=quiet)
-    tasks.restore_import.enqueue(str(job.pk))
+    restore_import.enqueue(str(job.pk))
     return job.state
 
 
@@ -211,3 +216,16 @@ def stalled(now: datetime | None = None) -> list[str]:
         state__in=(ImportState.PENDING, ImportState.RUNNING), updated_at__lt=now - STALLED_AFTER
     )
     return [str(pk) for pk in quiet.values_list("pk", flat=True)]
+
+
+def resume_stalled() -> int:
+    """Queue again each import whose worker died mid-way: it goes on where it stopped.
+    One still waiting in the queue (behind a long import, say) is not queued twice."""
+    waiting = DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, task_path=restore_import.module_path
+    )
+    queued = {str(row.args_kwargs.get("args", [None])[0]) for row in waiting}
+    again = [pk for pk in stalled() if pk not in queued]
+    for import_id in again:
+        restore_import.enqueue(import_id)
+    return len(again)

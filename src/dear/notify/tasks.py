@@ -34,7 +34,7 @@ def deliver_due() -> int:
 def sweep() -> dict:
     """Owe the reminders that fell due, send every email due, forget old task rows, and
     go on with an import whose worker died."""
-    from dear.archive.tasks import resume_stalled
+    from dear.archive.imports import resume_stalled
 
     now = timezone.now()
     queued = reminders.queue_due(now)
