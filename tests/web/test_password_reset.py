@@ -17,7 +17,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from dear.accounts import reset, tasks
+from dear.accounts import reset
 from dear.accounts.models import ApiToken
 from tests.api.conftest import ApiClient, client_for
 from tests.helpers import PASSWORD, make_person
@@ -117,7 +117,7 @@ def test_asking_about_an_account_or_nobody_does_the_same_in_the_request(
     assert mailbox.messages == []
     queued = DBTaskResult.objects.order_by("enqueued_at")
     assert [(row.task_path, row.args_kwargs["args"], row.status) for row in queued] == [
-        (tasks.send_reset_links.module_path, [who], TaskResultStatus.READY)
+        (reset.send_reset_links.module_path, [who], TaskResultStatus.READY)
         for who in ("someone", "jess", "nobody-here")
     ]
     run_queued()
