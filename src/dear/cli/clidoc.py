@@ -19,10 +19,8 @@ END = "<!-- dear-cli: end -->"
 SKIP = {"manage"}
 
 
-def render() -> str:
-    from dear.cli.main import app
-
-    root = typer.main.get_command(app)
+def render(root) -> str:
+    """The reference for ``root``, the `dear` command as Click sees it."""
     lines = [inspect.cleandoc(root.help or ""), ""]
     for path, command in _commands(root, "dear"):
         arguments = [_metavar(p) for p in command.params if _is_argument(p)]
@@ -81,13 +79,14 @@ def with_section(readme: str, section: str) -> str:
 
 
 def cli_docs(
+    ctx: typer.Context,
     write: Annotated[
         Path | None,
         typer.Option("--write", help="Replace the command reference in this README file."),
     ] = None,
 ) -> None:
     """Print the command reference in Markdown, or write it into the README."""
-    section = render()
+    section = render(ctx.find_root().command)
     if write is None:
         out.file.write(section)
         return
