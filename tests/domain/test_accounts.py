@@ -128,6 +128,25 @@ def test_a_name_cannot_take_a_housemates_name_in_any_case(jess, rory, home):
     assert services.update_profile(stranger, display_name="Rory").display_name == "Rory"
 
 
+@pytest.mark.parametrize(
+    "lookalike",
+    ["\u0408ess", "J\u0435ss", "J\u00e9ss", "\uff2aess", "Je\u0455\u0455"],
+    ids=["cyrillic-je", "cyrillic-ie", "accented", "fullwidth", "cyrillic-dze"],
+)
+def test_a_name_cannot_take_a_housemates_name_in_letters_that_look_the_same(
+    jess, rory, home, lookalike
+):
+    with pytest.raises(Invalid, match="Jess already goes by that name"):
+        services.update_profile(rory, display_name=lookalike)
+    rory.refresh_from_db()
+    assert rory.display_name == "Rory"
+
+
+@pytest.mark.parametrize("other", ["Jesse", "Tess", "Jess B", "\u0416ess"])
+def test_a_name_only_like_a_housemates_is_allowed(jess, rory, home, other):
+    assert services.update_profile(rory, display_name=other).display_name == other
+
+
 def test_a_name_loses_the_characters_that_reorder_or_hide_text(jess):
     spoofed = "Ror\u202ey\u2066 \u200bB\u2069"
     assert services.update_profile(jess, display_name=spoofed).display_name == "Rory B"

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import unicodedata
+
+from confusable_homoglyphs import confusables
+
 _ONES = [
     *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
     *("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen"),
@@ -33,5 +38,24 @@ def together(names: list[str]) -> str:
 
 
 def same_name(one: str, other: str) -> bool:
-    """Whether two names would read as the same person's: case and spacing aside."""
-    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
+    """Whether two names would read as the same person's: case, spacing, accents and
+    letters of other alphabets that look alike aside ("Jess", "JESS", "Jéss", "Јess" with
+    a Cyrillic Ј)."""
+    return _looks(one) == _looks(other)
+
+
+def _looks(name: str) -> str:
+    """What ``name`` looks like on the page, as plain Latin letters where it can be."""
+    folded = unicodedata.normalize("NFKD", " ".join(name.split()).casefold())
+    return "".join(_latin(ch) for ch in folded if not unicodedata.combining(ch))
+
+
+@functools.lru_cache(maxsize=4096)
+def _latin(ch: str) -> str:
+    """The Latin letter ``ch`` is taken for, from Unicode's table of confusable characters;
+    ``ch`` itself when it is one or looks like none."""
+    found = confusables.is_confusable(ch, greedy=True, preferred_aliases=["latin"])
+    for homoglyph in found[0]["homoglyphs"] if found else []:
+        if len(homoglyph["c"]) == 1 and homoglyph["c"].isascii():
+            return homoglyph["c"].casefold()
+    return ch
