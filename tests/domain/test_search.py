@@ -20,7 +20,7 @@ from dear.letters import services as letters
 from dear.letters.models import Letter
 from dear.lib.errors import Invalid
 from dear.mutual import services as mutual
-from tests.helpers import make_home, make_letter, make_person, send_now
+from tests.helpers import make_letter, send_now
 
 
 def found(person, q: str) -> set:
@@ -196,25 +196,6 @@ def test_rebuild_makes_the_index_again_from_the_letters(world):
 
     assert index.rebuild() == 1
     assert found(rory, "snowdrops") == {letter.pk}
-
-
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 segments")
-@pytest.mark.django_db(transaction=True)
-def test_tidy_merges_the_index_a_step_at_a_time_and_search_finds_the_same():
-    jess, rory = make_person("jess", "Jess"), make_person("rory", "Rory")
-    make_home("The flat", jess, rory)
-    sent = [send_now(make_letter(jess, rory, body=f"Snowdrop {n}.")) for n in range(12)]
-
-    def segments() -> int:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT COUNT(*) FROM archive_fts_idx WHERE pgno IS NOT NULL")
-            return cursor.fetchone()[0]
-
-    before = segments()
-    assert index.tidy() > 1  # each letter committed alone left a segment to merge
-    assert segments() < before
-    assert index.tidy() == 1  # nothing left: one look, no work
-    assert found(rory, "snowdrop") == {letter.pk for letter in sent}
 
 
 def test_limit_caps_how_many_come_back(world):

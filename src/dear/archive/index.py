@@ -148,34 +148,6 @@ def update_many(letters, *, fresh: bool = False) -> int:
     return len(letters)
 
 
-# SQLite's full-text index merges its segments a little at a time as entries come, but
-# when many come fast (an import) a level fills and is merged whole inside whichever write
-# filled it: hundreds of milliseconds holding the one write lock. Merging a few pages
-# after each batch of an import, each step a transaction of its own (a few ms), keeps the
-# levels short so that never happens. Measured on 100,000 entries in batches of 100: the
-# slowest batch 180 ms without, 58 ms with, and the whole less work (6 s + 1 s vs 11 s).
-MERGE_PAGES = 64
-MERGE_STEPS = 20
-
-
-def tidy() -> int:
-    """Merge the full-text index's segments a step at a time, until there is nothing left
-    to merge or ``MERGE_STEPS`` steps are done; answers the steps taken. SQLite only."""
-    if connection.vendor != "sqlite":
-        return 0
-    for step in range(1, MERGE_STEPS + 1):
-        with transaction.atomic():
-            before = connection.connection.total_changes
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "INSERT INTO archive_fts(archive_fts, rank) VALUES ('merge', %s)", [MERGE_PAGES]
-                )
-            merged = connection.connection.total_changes - before
-        if merged < 2:  # SQLite's sign that no segments were left to merge
-            return step
-    return MERGE_STEPS
-
-
 def is_complete() -> bool:
     """Whether every letter has its entry: a database restored from an older Dear may not."""
     return Entry.objects.count() == Letter.every.count()

@@ -190,7 +190,6 @@ def batch(job: Import, letters: list[tuple[LetterIn, uuid.UUID | None]], by_id: 
         Revision.objects.bulk_create(revisions, batch_size=500)
         index.add(entries)
     job.letters_done += len(made_letters)
-    index.tidy()
     rest(time.monotonic() - started)
 
 
