@@ -32,6 +32,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from tests.server import READY_TIMEOUT, DearServer, free_port, stop_process
 
@@ -79,14 +81,10 @@ def caddyfile(dear_port: int, http_port: int, https_port: int) -> str:
     )
 
 
-def spki_sha256(cert_pem: bytes) -> str:
+def spki_sha256(cert: x509.Certificate) -> str:
     """The base64 SHA-256 of a certificate's public key, as Chromium's
     --ignore-certificate-errors-spki-list takes it."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
-    key = x509.load_pem_x509_certificate(cert_pem).public_key()
-    der = key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    der = cert.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
     return base64.b64encode(hashlib.sha256(der).digest()).decode()
 
 
@@ -111,6 +109,12 @@ class Caddy:
     def root_cert(self) -> Path:
         """Caddy's local certificate authority, which signed the site's certificate."""
         return self.home / "data" / "caddy" / "pki" / "authorities" / "local" / "root.crt"
+
+    @property
+    def intermediate_cert(self) -> Path:
+        """The authority's intermediate, which signs the site's certificate and which
+        Caddy sends with it (the root it never sends: a client must hold that already)."""
+        return self.root_cert.with_name("intermediate.crt")
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
