@@ -130,8 +130,8 @@ def test_a_name_cannot_take_a_housemates_name_in_any_case(jess, rory, home):
 
 @pytest.mark.parametrize(
     "lookalike",
-    ["\u0408ess", "J\u0435ss", "J\u00e9ss", "\uff2aess", "Je\u0455\u0455"],
-    ids=["cyrillic-je", "cyrillic-ie", "accented", "fullwidth", "cyrillic-dze"],
+    ["\u0408ess", "J\u0435ss", "J\u00e9ss", "\uff2aess", "Je\u0455\u0455", "J\u0415SS"],
+    ids=["cyrillic-je", "cyrillic-ie", "accented", "fullwidth", "cyrillic-dze", "capital-ie"],
 )
 def test_a_name_cannot_take_a_housemates_name_in_letters_that_look_the_same(
     jess, rory, home, lookalike

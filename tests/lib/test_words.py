@@ -23,3 +23,25 @@ def test_days_agree_with_their_number():
 )
 def test_names_together_as_a_letter_would_list_them(names, said):
     assert words.together(names) == said
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Jess", " jESS "),
+        ("Jess", "J\u00e9ss"),  # an accent
+        ("Ben", "\u0412en"),  # Cyrillic capital Ve, whose small form looks like no Latin b
+        ("Tom", "\u0422om"),  # Cyrillic capital Te
+        ("Rory", "R\u03bfry"),  # Greek small omicron
+        ("Jess", "\uff2aess"),  # full-width J
+    ],
+)
+def test_names_that_look_the_same_are_the_same_name(one, other):
+    assert words.same_name(one, other) and words.same_name(other, one)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"), [("Jess", "Jesse"), ("Ian", "Lan"), ("Jess", "\u0416ess")]
+)
+def test_names_that_only_look_alike_are_not(one, other):
+    assert not words.same_name(one, other)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 import unicodedata
 
-from confusable_homoglyphs import confusables
-
 _ONES = [
     *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
     *("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen"),
@@ -45,17 +43,26 @@ def same_name(one: str, other: str) -> bool:
 
 
 def _looks(name: str) -> str:
-    """What ``name`` looks like on the page, as plain Latin letters where it can be."""
-    folded = unicodedata.normalize("NFKD", " ".join(name.split()).casefold())
-    return "".join(_latin(ch) for ch in folded if not unicodedata.combining(ch))
+    """What ``name`` looks like on the page, as plain Latin letters where it can be. Mapped
+    before folding case: a Cyrillic "В" looks like "B", its small "в" like nothing Latin."""
+    decomposed = unicodedata.normalize("NFKD", " ".join(name.split()))
+    mapped = "".join(_latin(ch) for ch in decomposed if not unicodedata.combining(ch))
+    return mapped.casefold()
 
 
 @functools.lru_cache(maxsize=4096)
 def _latin(ch: str) -> str:
     """The Latin letter ``ch`` is taken for, from Unicode's table of confusable characters;
     ``ch`` itself when it is one or looks like none."""
+    # Imported here: its table costs a third of a second, and only a name change needs it.
+    from confusable_homoglyphs import confusables
+
     found = confusables.is_confusable(ch, greedy=True, preferred_aliases=["latin"])
-    for homoglyph in found[0]["homoglyphs"] if found else []:
-        if len(homoglyph["c"]) == 1 and homoglyph["c"].isascii():
-            return homoglyph["c"].casefold()
-    return ch
+    latin = [h["c"] for h in (found[0]["homoglyphs"] if found else []) if _is_latin_letter(h["c"])]
+    # A Greek capital Ι is taken for a capital I rather than a small l.
+    alike = [c for c in latin if c.isupper() == ch.isupper()]
+    return (alike or latin or [ch])[0]
+
+
+def _is_latin_letter(c: str) -> bool:
+    return len(c) == 1 and c.isascii() and c.isalpha()
