@@ -179,7 +179,7 @@ def caddy_factory(tmp_path_factory) -> Iterator[StartCaddy]:
     Caddy is stopped at teardown."""
     caddy_bin = shutil.which("caddy")
     if caddy_bin is None:
-        pytest.skip("these tests need Caddy (apt-get install caddy); .ci/run installs it")
+        pytest.fail("these tests need Caddy (apt-get install caddy); .ci/run installs it")
     started: list[Caddy] = []
 
     def start(server: DearServer) -> Caddy:

@@ -10,6 +10,7 @@ import os
 
 import pytest
 
+from tests.caddy import caddy_factory  # noqa: F401
 from tests.helpers import make_home, make_letter, make_person, send_now  # noqa: F401
 
 

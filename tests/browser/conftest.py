@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.caddy import caddy_factory  # noqa: F401
 from tests.server import dear_server, dear_server_factory  # noqa: F401
 
 CHROMIUM = os.environ.get("DEAR_TEST_CHROMIUM", "/usr/bin/chromium")

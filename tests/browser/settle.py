@@ -16,13 +16,16 @@ CONTROLLED = """() => navigator.serviceWorker.ready.then(() =>
   navigator.serviceWorker.controller ? true : new Promise((resolve) =>
     navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true))))"""
 
-UNTIL = """async (arg) => {
+# A check whose promise never settles loses the race to the deadline instead of hanging.
+UNTIL = """async ([arg, timeout]) => {
   const check = PREDICATE;
-  const until = Date.now() + TIMEOUT;
+  const until = Date.now() + timeout;
   for (;;) {
-    const answer = await check(arg);
+    const left = Math.max(0, until - Date.now());
+    const late = new Promise((resolve) => setTimeout(() => resolve(null), left));
+    const answer = await Promise.race([check(arg), late]);
     if (answer) return answer;
-    if (Date.now() > until) return null;
+    if (Date.now() >= until) return null;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }"""
@@ -31,7 +34,7 @@ UNTIL = """async (arg) => {
 def settled(target: Any, predicate: str, arg: Any = None, timeout_ms: int = 10_000) -> Any:
     """What ``predicate`` (an async JavaScript function of ``arg``) answered once truthy, on a
     Playwright Page or Worker; fails the test if it never did within ``timeout_ms``."""
-    script = UNTIL.replace("PREDICATE", predicate).replace("TIMEOUT", str(timeout_ms))
-    answer = target.evaluate(script, arg)
+    script = UNTIL.replace("PREDICATE", predicate)
+    answer = target.evaluate(script, [arg, timeout_ms])
     assert answer, f"the browser never answered truthily within {timeout_ms} ms:\n{predicate}"
     return answer

@@ -1,6 +1,5 @@
 import pytest
 
-from tests.caddy import caddy_factory  # noqa: F401
 from tests.cli.household import household
 from tests.cli.person import terminal
 from tests.server import dear_server, dear_server_factory  # noqa: F401

@@ -200,7 +200,7 @@ def test_a_replaced_subscription_with_no_old_one_is_found_by_the_browsers_sessio
 
 
 @pytest.mark.parametrize("who", ["jess", "rory-elsewhere", "nobody"])
-def test_only_the_browser_that_subscribed_may_replace_its_subscription(
+def test_only_its_owner_knowing_the_old_endpoint_or_in_its_session_may_replace_it(
     who, rory, jess, client_of, push_service
 ):
     old = push_service.subscribe(webpush.public_key())
@@ -241,7 +241,7 @@ def test_a_replacement_that_cannot_work_is_refused_and_the_old_one_kept(
     assert _subscription(rory, kept) == channels.clean_subscription(old)
 
 
-def test_a_form_from_another_site_cannot_replace_a_subscription(rory, client_of, push_service):
+def test_a_form_post_is_not_a_subscription_and_changes_nothing(rory, client_of, push_service):
     here = client_of(rory)
     old = push_service.subscribe(webpush.public_key())
     _subscribe(here, old)
@@ -251,6 +251,26 @@ def test_a_form_from_another_site_cannot_replace_a_subscription(rory, client_of,
     )
 
     assert answer.status_code == 422
+    (kept,) = channels.listed(rory)
+    assert _subscription(rory, kept) == channels.clean_subscription(old)
+
+
+@pytest.mark.parametrize("came_from", ["same-site", "cross-site", "none"])
+def test_a_request_the_browser_says_came_from_elsewhere_cannot_replace_a_subscription(
+    came_from, rory, client_of, push_service
+):
+    here = client_of(rory)
+    old = push_service.subscribe(webpush.public_key())
+    _subscribe(here, old)
+
+    answer = _renew(
+        _service_worker_of(here),
+        old["endpoint"],
+        push_service.subscribe(webpush.public_key()),
+        HTTP_SEC_FETCH_SITE=came_from,
+    )
+
+    assert answer.status_code == 403
     (kept,) = channels.listed(rory)
     assert _subscription(rory, kept) == channels.clean_subscription(old)
 

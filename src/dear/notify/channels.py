@@ -165,13 +165,7 @@ def add_webpush(person, subscription, *, name: str, session_key: str = "") -> Ch
     endpoint = kept["endpoint"]
     name = " ".join(str(name or "").split())[:100] or "A browser"
     with transaction.atomic():
-        choices = {}
-        for old in _same_endpoint(endpoint):
-            if subscription_of(old).get("endpoint") != endpoint:
-                continue
-            if old.person_id == person.pk:
-                choices = {field: getattr(old, field) for field in CHOICES}
-            old.delete()
+        choices = _take_endpoint(endpoint, person)
         _room_for_one_more(person)
         return Channel.objects.create(
             person=person,
@@ -188,12 +182,19 @@ def _masked_endpoint(endpoint: str) -> str:
     return f"{urlsplit(endpoint).hostname}/…"
 
 
-def _same_endpoint(endpoint: str):
-    """Web Push channels subscribed at ``endpoint`` (locked); the JSON is checked again by
-    the caller, as ``contains`` only narrows the search."""
-    return Channel.objects.filter(
-        kind=ChannelKind.WEBPUSH, secret__contains=json.dumps(endpoint)
-    ).select_for_update()
+def _take_endpoint(endpoint: str, person, keep: Channel | None = None) -> dict:
+    """Delete every Web Push channel at ``endpoint`` but ``keep``, whoever's it was (one
+    device rings for one person); answers the choices ``person``'s own one had."""
+    choices: dict = {}
+    at = Channel.objects.filter(kind=ChannelKind.WEBPUSH, secret__contains=json.dumps(endpoint))
+    for old in at.select_for_update():
+        # ``contains`` only narrows the search: the endpoint itself must be the same.
+        if (keep and old.pk == keep.pk) or subscription_of(old).get("endpoint") != endpoint:
+            continue
+        if old.person_id == person.pk:
+            choices = {field: getattr(old, field) for field in CHOICES}
+        old.delete()
+    return choices
 
 
 def renew_webpush(
@@ -205,17 +206,20 @@ def renew_webpush(
     and Dear know, or else as the one subscribed from this browser's session."""
     kept = clean_subscription(subscription)
     with transaction.atomic():
-        mine = Channel.objects.filter(person=person, kind=ChannelKind.WEBPUSH).select_for_update()
+        mine = (
+            Channel.objects.filter(person=person, kind=ChannelKind.WEBPUSH)
+            .order_by("-created_at", "-id")
+            .select_for_update()
+        )
         if old_endpoint:
             found = [c for c in mine if subscription_of(c).get("endpoint") == old_endpoint]
         else:
-            found = list(mine.filter(session_key=session_key)) if session_key else []
+            # The newest this session subscribed: the one this browser rings through now.
+            found = list(mine.filter(session_key=session_key)[:1]) if session_key else []
         if not found:
             raise NotFound("No device of yours had that subscription.")
         channel, endpoint = found[0], kept["endpoint"]
-        for other in _same_endpoint(endpoint):
-            if other.pk != channel.pk and subscription_of(other).get("endpoint") == endpoint:
-                other.delete()
+        _take_endpoint(endpoint, person, keep=channel)
         channel.secret = json.dumps(kept)
         channel.masked = _masked_endpoint(endpoint)
         channel.gone_at, channel.last_error = None, ""

@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from dear.lib.devices import device_name
-from dear.lib.errors import Invalid, Unauthorized
+from dear.lib.errors import Forbidden, Invalid, Unauthorized
 from dear.notify import channels
 from dear.web.errors import friendly
 from dear.web.views.common import person_of
@@ -66,9 +66,10 @@ def add_device(request: HttpRequest) -> HttpResponse:
 
 
 # The service worker has no CSRF token to send. What stands in for one: the session cookie,
-# which a browser sends only with a request from Dear's own pages (SameSite), a JSON body,
-# which no form on another site can post without asking first, and the old endpoint,
-# which only this browser and Dear know.
+# which a browser sends only with a request from Dear's own site (SameSite), the browser's
+# Sec-Fetch-Site, which must say Dear's own origin, a JSON body, which no form elsewhere
+# can post without asking first, and the old endpoint, which only this browser and Dear
+# know.
 @csrf_exempt
 @require_POST
 @friendly(json=True)
@@ -77,6 +78,10 @@ def renew_device(request: HttpRequest) -> HttpResponse:
     ``{"old": the old endpoint or null, "subscription": the new one}``."""
     if not request.user.is_authenticated:
         raise Unauthorized("Log in to Dear again to be notified on this device.")
+    # A browser says where a request came from; a site sharing Dear's domain would pass
+    # SameSite, but not this.
+    if request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin":
+        raise Forbidden("Only Dear's own pages may change this device's subscription.")
     posted = _posted_json(request)
     if not isinstance(posted, dict):
         raise Invalid("Send the old endpoint and the new subscription.")
