@@ -21,6 +21,7 @@ import secrets
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -61,6 +62,17 @@ def server_env(data_dir: Path, database_url: str | None = None, **overrides: str
     env["PYTHONUNBUFFERED"] = "1"
     env.update(overrides)
     return env
+
+
+def query_database(data_dir: Path, database_url: str | None, sql: str) -> list[tuple]:
+    """The rows ``sql`` answers from a server's database, read from beside it."""
+    if database_url:
+        import psycopg
+
+        with psycopg.connect(database_url) as conn:
+            return conn.execute(sql).fetchall()
+    with sqlite3.connect(data_dir / "dear.sqlite3") as conn:
+        return conn.execute(sql).fetchall()
 
 
 def suite_uses_postgres() -> bool:
@@ -123,6 +135,9 @@ class DearServer:
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def query(self, sql: str) -> list[tuple]:
+        return query_database(self.data_dir, self.database_url, sql)
 
     def wait_for_output(self, text: str, timeout: float = READY_TIMEOUT) -> bool:
         """Whether ``text`` shows up in the server's output within ``timeout`` seconds."""

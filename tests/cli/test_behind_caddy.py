@@ -4,13 +4,11 @@ the proxy reaches Dear as HTTPS, and each client behind it is told apart."""
 from __future__ import annotations
 
 import re
-import sqlite3
 
 import httpx
 
 from tests.caddy import caddy_env
 from tests.helpers import PASSWORD
-from tests.server import suite_uses_postgres
 
 # Enough to reach any wait: failures past DEAR_LOGIN_LIMIT (5) wait 1 s, 2, 4, 8… so one
 # of these is refused however slowly the machine answers.
@@ -33,15 +31,7 @@ def post_form(client: httpx.Client, caddy, path: str, fields: dict) -> httpx.Res
 
 def counted_addresses(server) -> set[str]:
     """The client addresses the server's login limiter has counted failures from."""
-    query = "SELECT key FROM accounts_loginfailure WHERE key LIKE 'address:%'"
-    if suite_uses_postgres():
-        import psycopg
-
-        with psycopg.connect(server.database_url) as conn:
-            rows = conn.execute(query).fetchall()
-    else:
-        with sqlite3.connect(server.data_dir / "dear.sqlite3") as conn:
-            rows = conn.execute(query).fetchall()
+    rows = server.query("SELECT key FROM accounts_loginfailure WHERE key LIKE 'address:%'")
     return {key.removeprefix("address:") for (key,) in rows}
 
 

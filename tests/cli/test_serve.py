@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import sqlite3
 import stat
 import subprocess
 
@@ -24,14 +23,7 @@ def run_dear(*args: str, env: dict, timeout: float = 60) -> subprocess.Completed
 
 
 def applied_migrations(server) -> set[tuple[str, str]]:
-    query = "SELECT app, name FROM django_migrations"
-    if suite_uses_postgres():
-        import psycopg
-
-        with psycopg.connect(server.database_url) as conn:
-            return set(conn.execute(query).fetchall())
-    with sqlite3.connect(server.data_dir / "dear.sqlite3") as conn:
-        return set(conn.execute(query).fetchall())
+    return set(server.query("SELECT app, name FROM django_migrations"))
 
 
 def test_serve_makes_the_data_dir_and_a_private_secret_key_kept_across_restarts(

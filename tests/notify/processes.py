@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ import pytest
 from tests.server import (
     ScratchDatabase,
     dear_executable,
+    query_database,
     server_env,
     stop_process,
     suite_uses_postgres,
@@ -41,13 +41,7 @@ class Place:
         return server_env(self.data_dir, self.database_url, **overrides)
 
     def query(self, sql: str) -> list[tuple]:
-        if self.database_url:
-            import psycopg
-
-            with psycopg.connect(self.database_url) as conn:
-                return conn.execute(sql).fetchall()
-        with sqlite3.connect(self.data_dir / "dear.sqlite3") as conn:
-            return conn.execute(sql).fetchall()
+        return query_database(self.data_dir, self.database_url, sql)
 
     def outcomes(self) -> Counter:
         rows = self.query("SELECT outcome, COUNT(*) FROM notify_notification GROUP BY outcome")
