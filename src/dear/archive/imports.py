@@ -54,6 +54,12 @@ def _day(person, moment: datetime) -> str:
     return f"{local.day} {local:%B %Y} at {local:%H:%M}"
 
 
+def _earlier(person_id, digest: str, *, besides=None) -> Import | None:
+    """This person's import of the same archive, unless it failed (``besides`` this one)."""
+    same = Import.objects.filter(person=person_id, digest=digest).exclude(state=ImportState.FAILED)
+    return same.exclude(pk=besides).first() if besides else same.first()
+
+
 def _already(person, earlier: Import) -> Conflict:
     when = _day(person, earlier.created_at)
     if earlier.state == ImportState.DONE:
@@ -81,11 +87,7 @@ def start(person, stream: IO[bytes]) -> Import:
     stream.seek(0)
     zipped = stream.read()
     del raw
-    earlier = (
-        Import.objects.filter(person=person, digest=digest)
-        .exclude(state=ImportState.FAILED)
-        .first()
-    )
+    earlier = _earlier(person.pk, digest)
     if earlier is not None:
         raise _already(person, earlier)
     try:
@@ -94,8 +96,7 @@ def start(person, stream: IO[bytes]) -> Import:
             Upload.objects.create(of=job, data=zipped)
     except IntegrityError:
         # The same archive, sent twice at once: the other request took it.
-        taken = Import.objects.exclude(state=ImportState.FAILED)
-        raise _already(person, taken.get(person=person, digest=digest)) from None
+        raise _already(person, _earlier(person.pk, digest)) from None
     restore_import.enqueue(str(job.pk))
     return job
 
@@ -172,15 +173,14 @@ def _same(job: Import, archive: importer.ArchiveIn) -> Import | None:
     """An earlier import of the same archive by the same person, if there is one; else
     this import takes the archive's digest, which a large archive had to wait for."""
     digest = importer.digest(archive)
-    others = Import.objects.filter(person=job.person_id, digest=digest).exclude(pk=job.pk)
-    earlier = others.exclude(state=ImportState.FAILED).first()
+    earlier = _earlier(job.person_id, digest, besides=job.pk)
     if earlier is None:
         try:
             with transaction.atomic():
                 Import.objects.filter(pk=job.pk).update(digest=digest)
         except IntegrityError:
             # Taken by another import of the same archive at this very moment.
-            earlier = others.exclude(state=ImportState.FAILED).first()
+            earlier = _earlier(job.person_id, digest, besides=job.pk)
     return earlier
 
 
