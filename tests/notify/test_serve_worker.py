@@ -159,6 +159,17 @@ def test_a_worker_that_dies_is_started_again_and_says_why(dear_server_factory, s
     assert gone(second[0]), "the restarted worker outlived `dear serve`"
 
 
+def niceness(pid: int) -> int:
+    return int((PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def test_the_worker_leaves_the_processor_to_the_server_first(dear_server_factory):
+    server = dear_server_factory()
+    (worker,) = workers_of(server.process.pid)
+
+    assert niceness(worker) == niceness(server.process.pid) + 10
+
+
 def test_dear_status_says_whether_a_worker_is_sweeping(dear_server_factory, email_env):
     env = {**email_env, "DEAR_WORKER_TICK_SECONDS": "1"}
     server = dear_server_factory(env=env, args=("--no-worker",))
