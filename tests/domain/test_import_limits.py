@@ -4,6 +4,7 @@ claims to hold and by what it really holds, before it is parsed."""
 from __future__ import annotations
 
 import io
+import secrets
 import struct
 import tracemalloc
 import zipfile
@@ -57,3 +58,42 @@ def test_an_archive_claiming_more_than_the_limit_is_too_large_and_says_so():
     big = claiming(zipped(b"{}", zipfile.ZIP_STORED), importer.MAX_JSON_BYTES + 1)
     with pytest.raises(TooLarge, match="64 MB"):
         importer.read(big)
+
+
+def test_a_small_zip_of_empty_objects_is_refused_before_it_is_read():
+    # 60 MB of "{}," in a zip of some 60 kB: parsed, it took a worker to 1.5 GB.
+    bomb = zipped(b'{"letters": [' + b"{}," * 20_000_000 + b"{}]}")
+    assert len(bomb.getvalue()) < 100 * 1024
+    tracemalloc.start()
+    with pytest.raises(Invalid, match="far more than an export from Dear of its size"):
+        importer.read(bomb)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 16 * 1024 * 1024
+
+
+def test_an_archive_holding_more_values_than_its_zip_could_is_refused_unparsed(monkeypatch):
+    # Packed loosely enough (random words between runs of empty objects), but far more
+    # values than Dear's exports hold for each byte of zip.
+    words = [secrets.token_hex(8).encode() for _ in range(20_000)]
+    raw = b'{"letters": [' + b",".join(b"{}," * 50 + b'"' + w + b'"' for w in words) + b"]}"
+    packed = zipped(raw)
+    assert len(raw) < importer.MAX_PACKING * len(packed.getvalue())
+    assert importer._values(raw) > 2 * importer.MAX_VALUES_PER_BYTE * len(packed.getvalue())
+    parsed = []
+    monkeypatch.setattr(importer.json, "loads", lambda *a, **k: parsed.append(1))
+
+    with pytest.raises(Invalid, match="far more than an export from Dear of its size"):
+        importer.read(packed)
+    assert parsed == []
+
+
+def test_commas_in_a_letters_words_are_not_counted_as_values():
+    raw = b'{"body": "' + b"and, " * 200_000 + b'"}'
+    assert importer._values(raw) > 200_000
+    assert not importer._holds_more_values(raw, 10)
+
+
+def test_dears_own_export_is_packed_loosely_enough(archive):
+    # The conftest's export: read through to the end, its every check passed.
+    assert importer.read(io.BytesIO(archive)).letters

@@ -7,7 +7,9 @@ import as a whole is ``imports``'s.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import re
 import uuid
 import zipfile
 from typing import IO, Annotated, Literal
@@ -33,6 +35,22 @@ TOO_MANY = (
 # The largest number every database's integer column holds.
 MAX_REVISION = 2**31 - 1
 INFLATED = "This zip unpacks to more than it says it holds: it was not made by Dear."
+# Parsed, archive.json takes memory by how many things it holds, not by how big its zip
+# is, and a zip packs "{}," a thousand to one: 57 kB of zip held 20 million empty
+# objects and took a worker to 1.5 GB. Dear's own exports pack 14-15 to one and hold
+# 0.5-0.7 values per byte of zip, their ids and times being all but random; so an
+# archive.json is refused when it packs tighter than 40 to one, or holds more than two
+# values (objects, lists, strings, numbers) per byte its zip took. A zip of 0.5 MB then
+# holds at most 22 MB and a million values, whatever it is made of.
+MAX_PACKING = 40
+PACKED_FREELY_BYTES = 2_000_000
+MAX_VALUES_PER_BYTE = 2
+VALUES_FREELY = 250_000
+PACKED_TOO_TIGHT = (
+    "This zip unpacks to far more than an export from Dear of its size would: "
+    "it was not made by Dear."
+)
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
 TOO_LARGE = "This archive is too large to import here: archive.json may hold at most 64 MB."
 LINE = 200
 
@@ -142,6 +160,8 @@ def read_json(stream: IO[bytes]) -> bytes:
         entries = _count_entries(stream)
         if entries is not None and entries > MAX_ENTRIES:
             raise TooLarge(TOO_MANY)
+        zip_bytes = stream.seek(0, io.SEEK_END)
+        stream.seek(0)
         with zipfile.ZipFile(stream) as archive:
             try:
                 info = archive.getinfo("archive.json")
@@ -151,6 +171,10 @@ def read_json(stream: IO[bytes]) -> bytes:
                 ) from None
             if info.file_size > MAX_JSON_BYTES:
                 raise TooLarge(TOO_LARGE)
+            # What it says it was packed into, and never more than the zip itself holds.
+            packed = min(info.compress_size, zip_bytes)
+            if info.file_size > PACKED_FREELY_BYTES + MAX_PACKING * packed:
+                raise Invalid(PACKED_TOO_TIGHT)
             with archive.open(info) as handle:
                 raw = handle.read(info.file_size + 1)
     except (zipfile.BadZipFile, EOFError, OSError):
@@ -159,7 +183,20 @@ def read_json(stream: IO[bytes]) -> bytes:
         raise Invalid("This zip cannot be read (it is encrypted or uses a rare format).") from None
     if len(raw) > info.file_size:
         raise Invalid(INFLATED)
+    if _holds_more_values(raw, VALUES_FREELY + MAX_VALUES_PER_BYTE * packed):
+        raise Invalid(PACKED_TOO_TIGHT)
     return raw
+
+
+def _values(json_bytes: bytes) -> int:
+    """At most how many values: one before each comma, and one in each object or list."""
+    return json_bytes.count(b",") + json_bytes.count(b"{") + json_bytes.count(b"[") + 1
+
+
+def _holds_more_values(raw: bytes, limit: int) -> bool:
+    # Commas within strings are set aside only when the quick count says too many: a
+    # letter may hold any number of them.
+    return _values(raw) > limit and _values(_STRING.sub(b'""', raw)) > limit
 
 
 def parse(raw: bytes) -> ArchiveIn:
