@@ -11,8 +11,10 @@ plans, and a plot), choices (the serving comparisons behind `dear serve`'s defau
 see bench/choices.py), email (how fast `dear worker` processes send a full outbox, and how
 long a SIGKILLed one delays it; see bench/mail.py), imports (100,000 letters imported while
 others read and write: their p99 beside the /healthz floor, and whether the worker stayed
-alive; see bench/imports.py). Results go to bench/results/*.json, the plot to
-bench/results/growth.png, and a summary beside the targets to bench/results/summary.md.
+alive; see bench/imports.py), limits (what 2 GB sent by nobody signed in, and zips built to
+take memory, cost in time, disk and memory; see bench/limits.py). Results go to
+bench/results/*.json, the plot to bench/results/growth.png, and a summary beside the
+targets to bench/results/summary.md.
 """
 
 from __future__ import annotations
@@ -277,7 +279,7 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGINT, _stop_cleanly)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="sqlite,postgres")
-    parser.add_argument("--parts", default="workloads,soak,growth,choices,email,imports")
+    parser.add_argument("--parts", default="workloads,soak,growth,choices,email,imports,limits")
     parser.add_argument("--seconds", type=float, default=8, help="length of each wrk run")
     parser.add_argument("--soak-seconds", type=float, default=60)
     parser.add_argument("--growth-seconds", type=float, default=3)
@@ -340,6 +342,13 @@ def main(argv=None) -> int:
         result = {"meta": meta()}
         result.update(imports.run_all(kinds, args.import_letters, args.import_clients))
         save("imports.json", result)
+        failures += result["failures"]
+    if "limits" in parts:
+        import limits
+
+        result = {"meta": meta()}
+        result.update(limits.run_all(kinds))
+        save("limits.json", result)
         failures += result["failures"]
     import summary
 
