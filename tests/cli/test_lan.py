@@ -5,10 +5,12 @@ from __future__ import annotations
 import ipaddress
 import os
 
+import httpx
 import pytest
 
 from dear.cli import lan, serve
-from tests.cli.household import household
+from tests.cli.household import household, post_form
+from tests.helpers import PASSWORD
 from tests.server import free_port
 
 LOOPBACK = ipaddress.ip_address("127.0.0.1")
@@ -103,3 +105,24 @@ def test_no_phone_hint_when_the_public_url_names_an_address_phones_reach(
 def test_listening_on_every_network_gives_no_phone_hint(on_the_home_network):
     assert serve._phone_hint(ipaddress.ip_address("0.0.0.0"), 8000) is None
     assert serve.LAN_URL_ENV not in os.environ
+
+
+def test_served_on_loopback_it_says_how_phones_reach_it_and_its_pages_name_that_address(
+    dear_server_factory,
+):
+    port = free_port()
+    server = dear_server_factory(port=port)
+    house = household(server)
+    # The address this computer really has on its network, if any.
+    would_be = lan.would_be_url(LOOPBACK, port)
+    ready = f"Dear is ready at {server.url('/')}\n"
+    assert server.wait_for_output(ready + "Only this computer can open it")
+    hint = server.log().split(ready, 1)[1].splitlines()[0]
+    assert "--host 0.0.0.0" in hint
+    with httpx.Client(timeout=30) as browser:
+        post_form(browser, server, "/login", {"username": "jess", "password": PASSWORD})
+        sheet = browser.get(server.url(f"/homes/{house.home}/labels")).text
+    assert "These codes open only on this computer" in sheet
+    if would_be is not None:
+        assert would_be in hint
+        assert f"Dear would be at <code>{would_be}</code> for the phones in your home" in sheet
