@@ -118,6 +118,11 @@ EMAIL_LEASE_SECONDS = env_int("DEAR_EMAIL_LEASE_SECONDS", minimum=1)
 EMAIL_URL = env_secret("DEAR_EMAIL_URL") or ""
 DEFAULT_FROM_EMAIL = env_str("DEAR_EMAIL_FROM")
 PUBLIC_URL = env_str("DEAR_PUBLIC_URL").strip().rstrip("/")
+# Listening on this computer alone, `dear serve` finds the address the phones in the home
+# would open were it started with --host 0.0.0.0 and hands it to its web workers: the
+# pages that say a phone cannot reach the address they were opened at name it. Set by
+# `dear serve` only, not an operator's setting (so not in the README's table).
+LAN_URL = os.environ.get("DEAR_SERVE_LAN_URL", "").strip()
 # Browsers subscribe to Web Push with this key's public half: every server of one Dear
 # must sign with the same key (dear.notify.webpush).
 VAPID_PRIVATE_KEY = env_p256_key("DEAR_VAPID_PRIVATE_KEY")

@@ -1,7 +1,9 @@
-"""Two people and a home on a real `dear serve`, made through its API as a person would."""
+"""Two people and a home on a real `dear serve`, made through its API as a person would;
+and a page's form sent as a browser sends it."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import httpx
@@ -51,3 +53,17 @@ def household(server) -> Household:
         {"username": "rory", "password": PASSWORD, "display_name": "Rory", "invite": code},
     )
     return Household(home, jess, rory)
+
+
+def post_form(client: httpx.Client, server, path: str, fields: dict) -> httpx.Response:
+    """Fill in and send the form of the page at ``path`` as a browser does: its CSRF
+    token, its cookie, and the page's own origin."""
+    page = client.get(server.url(path))
+    form = re.search(r'<form method="post" action="([^"]+)"', page.text)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert form and token, page.text
+    return client.post(
+        server.url(form.group(1)),
+        data={"csrfmiddlewaretoken": token.group(1), **fields},
+        headers={"Origin": server.base_url, "Referer": server.url(path)},
+    )

@@ -8,25 +8,12 @@ import re
 import httpx
 
 from tests.caddy import caddy_env
+from tests.cli.household import post_form
 from tests.helpers import PASSWORD
 
 # Enough to reach any wait: failures past DEAR_LOGIN_LIMIT (5) wait 1 s, 2, 4, 8… so one
 # of these is refused however slowly the machine answers.
 MOST_GUESSES = 12
-
-
-def post_form(client: httpx.Client, caddy, path: str, fields: dict) -> httpx.Response:
-    """Fill in and send the form of the page at ``path`` as a browser does: its CSRF
-    token, its cookie, and the page's own origin."""
-    page = client.get(caddy.url(path))
-    form = re.search(r'<form method="post" action="([^"]+)"', page.text)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-    assert form and token, page.text
-    return client.post(
-        caddy.url(form.group(1)),
-        data={"csrfmiddlewaretoken": token.group(1), **fields},
-        headers={"Origin": caddy.base_url, "Referer": caddy.url(path)},
-    )
 
 
 def counted_addresses(server) -> set[str]:

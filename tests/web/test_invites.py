@@ -38,14 +38,31 @@ def test_an_invite_made_on_the_server_itself_says_a_phone_cannot_open_it(home, j
     assert ONLY_HERE not in elsewhere.content.decode()
 
 
+def test_an_invite_made_on_the_server_itself_names_the_address_phones_would_open(
+    home, jess, client_of, settings
+):
+    # What `dear serve` on 127.0.0.1 found as this computer's address on the home network.
+    settings.LAN_URL = "http://192.168.1.20:8000/"
+    html = client_of(jess).post(f"/homes/{home.pk}/invites", HTTP_HOST="127.0.0.1:8000")
+    html = html.content.decode()
+    assert ONLY_HERE + ": Dear is listening here alone, so a phone cannot reach it." in html
+    assert "Started with <code>dear serve --host 0.0.0.0</code>" in html
+    assert (
+        "Dear would be at <code>http://192.168.1.20:8000/</code> for the phones in your home; "
+        "make the invite then."
+    ) in html
+
+
 def test_an_invite_names_the_public_url_whatever_address_the_browser_used(
     home, jess, client_of, settings
 ):
     settings.PUBLIC_URL = "http://dear.home:8000"
+    settings.LAN_URL = "http://192.168.1.20:8000/"
     html = client_of(jess).post(f"/homes/{home.pk}/invites", HTTP_HOST="127.0.0.1:8000")
     invite = home.invites.get()
     assert f'value="http://dear.home:8000/invite/{invite.code}"' in html.content.decode()
     assert ONLY_HERE not in html.content.decode()
+    assert "192.168.1.20" not in html.content.decode()
 
 
 def test_an_outsider_cannot_make_an_invite_to_a_home_not_theirs(home, other_home, olive, client_of):

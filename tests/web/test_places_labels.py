@@ -42,11 +42,28 @@ def test_labels_printed_on_the_server_itself_decode_to_the_public_url_or_say_the
     ]
 
     settings.PUBLIC_URL = "http://192.168.1.20:8000"
+    settings.LAN_URL = "http://192.168.1.20:8000/"
     html = client.get(f"/homes/{home.pk}/labels").content.decode()
     assert "These codes open only on this computer" not in html
+    assert "Dear would be at" not in html
     assert decoded(re.search(r"<svg .*?</svg>", html, re.S).group(0)) == [
         f"http://192.168.1.20:8000/p/{counter.label}"
     ]
+
+
+def test_labels_printed_on_the_server_itself_name_the_address_phones_would_open(
+    home, jess, counter, client_of, settings
+):
+    # What `dear serve` on 127.0.0.1 found as this computer's address on the home network.
+    settings.LAN_URL = "http://192.168.1.20:8000/"
+    client = client_of(jess, HTTP_HOST="127.0.0.1:8000")
+    sheet = client.get(f"/homes/{home.pk}/labels").content.decode()
+    manage = client.get(f"/places/{counter.pk}/manage").content.decode()
+    would_be = "Dear would be at <code>http://192.168.1.20:8000/</code> for the phones in your home"
+    assert "These codes open only on this computer: Dear is listening here alone" in sheet
+    assert would_be + "; print the labels then." in sheet
+    assert "This code opens only on this computer: Dear is listening here alone" in manage
+    assert would_be + "; print the label then." in manage
 
 
 def test_the_manage_page_shows_the_same_label(counter, jess, client_of):

@@ -1,5 +1,6 @@
-"""When `dear serve` listens beyond loopback: the address a phone on the same network
-opens, printed with a QR code drawn in the terminal."""
+"""The address a phone on the home network opens: printed with a QR code drawn in the
+terminal when `dear serve` listens beyond loopback, and named as the address Dear would
+have when it listens on this computer alone."""
 
 from __future__ import annotations
 
@@ -26,6 +27,26 @@ def lan_url(address, port: int) -> str | None:
             return None
     host = f"[{address}]" if address.version == 6 else str(address)
     return f"http://{host}:{port}/"
+
+
+def would_be_url(address, port: int) -> str | None:
+    """The URL phones would open were Dear listening on every network (--host 0.0.0.0),
+    or None when this computer has no address on a network."""
+    every = ipaddress.ip_address("::" if address.version == 6 else "0.0.0.0")
+    return lan_url(every, port)
+
+
+def phone_hint(would_be: str | None) -> str:
+    """Listening on loopback: one line on how the phones in the home reach Dear."""
+    if would_be is None:
+        return (
+            "Only this computer can open it; to reach it from a phone, start Dear with "
+            "--host 0.0.0.0."
+        )
+    return (
+        "Only this computer can open it. Started with --host 0.0.0.0, Dear would be at "
+        f"{would_be} for the phones in your home."
+    )
 
 
 def _outward_address(version: int):

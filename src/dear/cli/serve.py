@@ -20,6 +20,8 @@ from dear.cli.django_setup import refuse_unusable_settings, setup_django
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 READY_WAIT_SECONDS = 60
+# Read by the settings of every web worker as LAN_URL (dear/settings.py).
+LAN_URL_ENV = "DEAR_SERVE_LAN_URL"
 
 
 STOP_SECONDS = 5
@@ -52,6 +54,7 @@ def serve(
     address = _parse_address(host)
     _check_port_free(address, port)
     _default_public_url(address, port)
+    phone_hint = _phone_hint(address, port)
 
     data = setup_django()
     from django.conf import settings
@@ -84,7 +87,7 @@ def serve(
         workers_kill_timeout=STOP_SECONDS,
         log_level=LogLevels.warning,
     )
-    server.on_startup(lambda: _announce_when_listening(address, port))
+    server.on_startup(lambda: _announce_when_listening(address, port, phone_hint))
     background = None if no_worker else worker.start_beside_server()
     try:
         server.serve()  # returns after SIGINT or SIGTERM, once the workers have finished
@@ -112,6 +115,25 @@ def _default_public_url(address: IPAddress, port: int) -> None:
     if url is not None:
         # Read by the settings of this process and of every worker started from it.
         os.environ["DEAR_PUBLIC_URL"] = url.rstrip("/")
+
+
+def _phone_hint(address: IPAddress, port: int) -> str | None:
+    """Listening on this computer alone: the line telling how phones reach Dear. The
+    address they would open goes to the web workers too, and the pages that make invites
+    and labels name it when they say a phone cannot reach the address they were opened at."""
+    from dear.lib.links import only_this_computer
+
+    os.environ.pop(LAN_URL_ENV, None)
+    if not address.is_loopback:
+        return None
+    would_be = lan.would_be_url(address, port)
+    if would_be is not None:
+        os.environ[LAN_URL_ENV] = would_be
+    public = os.environ.get("DEAR_PUBLIC_URL", "").strip()
+    if public and not only_this_computer(public):
+        # Links name that address, which phones reach: through a proxy in front, say.
+        return None
+    return lan.phone_hint(would_be)
 
 
 def _check_port_free(address: IPAddress, port: int) -> None:
@@ -144,7 +166,7 @@ def local_url(address: IPAddress, port: int) -> str:
     return f"http://{host}:{port}/"
 
 
-def _announce_when_listening(address: IPAddress, port: int) -> None:
+def _announce_when_listening(address: IPAddress, port: int, phone_hint: str | None) -> None:
     """Print the URL once a worker accepts connections: granian binds in the workers."""
     announce_lan = functools.partial(lan.announce, address, port)
     if address.is_unspecified:
@@ -169,6 +191,8 @@ def _announce_when_listening(address: IPAddress, port: int) -> None:
                 continue
             out.print(f"[bold]Dear is ready at {url}[/]")
             announce_lan()
+            if phone_hint is not None:
+                out.print(phone_hint, markup=False)
             return
         err.print(f"[red]Nothing answers on port {port} after {READY_WAIT_SECONDS}s.[/]")
 

@@ -116,7 +116,7 @@ def create_invite(request: HttpRequest, home_id) -> HttpResponse:
         "home": invite.home,
         "url": url,
         "qr": qr_svg(url),
-        "only_here": links.only_this_computer(url),
+        **links.only_here_notice(url),
     }
     return render(request, "web/invite_made.html", context)
 

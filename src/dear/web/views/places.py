@@ -95,7 +95,7 @@ def _manage_page(request: HttpRequest, here, *, status: int = 200, **extra) -> H
         "kinds": homes_seen.KINDS,
         "url": url,
         "qr": label_svg(url, here.name),
-        "only_here": links.only_this_computer(url),
+        **links.only_here_notice(url),
         **extra,
     }
     return render(request, "web/place_manage.html", context, status=status)
@@ -194,7 +194,7 @@ def labels(request: HttpRequest, home_id) -> HttpResponse:
         "labels": sheet,
         "paper": paper,
         "papers": PAPERS,
-        "only_here": links.only_this_computer(links.shared_url(request, "/")),
+        **links.only_here_notice(links.shared_url(request, "/")),
     }
     return render(request, "web/labels.html", context)
 
