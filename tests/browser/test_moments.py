@@ -17,8 +17,6 @@ from tests.server import server_env
 
 pytestmark = pytest.mark.browser
 
-WIDE = {"width": 1280, "height": 800}
-
 # Run inside the server's own settings and database (SQLite or PostgreSQL alike): the
 # years a letter waited in a drawer cannot pass in a test, so its clock is moved here.
 SETUP = """
@@ -92,7 +90,7 @@ def _shots(page, artifacts, name, *, wide=True):
     page.set_viewport_size(story.PHONE)
     page.screenshot(path=str(artifacts / f"{name}-360.png"), full_page=True)
     if wide:
-        page.set_viewport_size(WIDE)
+        page.set_viewport_size(story.WIDE)
         page.screenshot(path=str(artifacts / f"{name}-1280.png"), full_page=True)
         page.set_viewport_size(story.PHONE)
 

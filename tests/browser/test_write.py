@@ -14,20 +14,6 @@ from tests.browser import story
 
 pytestmark = pytest.mark.browser
 
-WIDE = {"width": 1280, "height": 800}
-
-
-class Taps:
-    """Counts what a person taps, from Home, beyond typing."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.count = 0
-
-    def __call__(self, locator) -> None:
-        self.count += 1
-        locator.click()
-
 
 def _in_view(page: Page, selector: str) -> bool:
     return page.evaluate(
@@ -39,7 +25,7 @@ def _in_view(page: Page, selector: str) -> bool:
     )
 
 
-def _write(page: Page, server, tap: Taps, words: str) -> None:
+def _write(page: Page, server, tap: story.Taps, words: str) -> None:
     page.goto(server.url("/"))
     tap(page.get_by_role("button", name="Write to Rory"))
     body = page.get_by_label("Letter", exact=True)
@@ -111,20 +97,20 @@ def test_writing_a_letter_and_choosing_what_happens_to_it(
 
     # Home → sent, arriving tomorrow morning, sealed, in the drawer: taps beyond typing.
     taps = {}
-    tap = Taps(jess)
+    tap = story.Taps(jess)
     _write(jess, server, tap, "Dinner on Sunday?")
     tap(jess.get_by_role("button", name="Send", exact=True))
     expect(jess.get_by_text("Sent to Rory.")).to_be_visible()
     taps["sent now"] = tap.count
 
-    tap = Taps(jess)
+    tap = story.Taps(jess)
     _write(jess, server, tap, "For your breakfast.")
     tap(jess.get_by_label("Arrive later"))
     tap(jess.get_by_role("button", name=re.compile("^Send it for ")))
     expect(jess.get_by_text(re.compile(r"^It will reach Rory .*08:00"))).to_be_visible()
     taps["arriving in the morning"] = tap.count
 
-    tap = Taps(jess)
+    tap = story.Taps(jess)
     _write(jess, server, tap, "I never sent the others.")
     tap(jess.get_by_label("Seal it", exact=True))
     tap(jess.get_by_role("button", name="Seal it"))
@@ -132,7 +118,7 @@ def test_writing_a_letter_and_choosing_what_happens_to_it(
     expect(sealed).to_be_visible()
     taps["sealed"] = tap.count
 
-    tap = Taps(jess)
+    tap = story.Taps(jess)
     _write(jess, server, tap, "Not yet.")
     tap(jess.get_by_label("Keep it in the drawer", exact=True))
     tap(jess.get_by_role("button", name="Keep it in the drawer"))
@@ -167,7 +153,7 @@ def test_writing_a_letter_and_choosing_what_happens_to_it(
     expect(rory.get_by_text("Sent to Jess.")).to_be_visible()
 
     # Once wide: the same page on a laptop.
-    wide = chromium.new_context(viewport=WIDE).new_page()
+    wide = chromium.new_context(viewport=story.WIDE).new_page()
     story.log_in(wide, server, "jess")
     wide.goto(server.url("/"))
     wide.get_by_role("button", name="Write to Rory").click()
