@@ -128,7 +128,7 @@ def test_the_place_shows_the_writers_note_and_keeps_its_label_a_tap_away(
     expect(jess.get_by_text("Nothing new waits here for you.")).to_be_visible()
     jess.screenshot(path=str(artifacts / "place-empty-360.png"), full_page=True)
 
-    # From Home, leaving a note at the counter is two taps: the counter, then the link.
+    # From Home, the counter, then the link in sight (test_journeys counts the taps).
     jess.goto(server.url("/"))
     jess.get_by_role("link", name=re.compile("the counter")).click()
     leave = jess.get_by_role("link", name="Leave a note here")
