@@ -15,6 +15,17 @@ from tests.browser import story
 pytestmark = pytest.mark.browser
 
 
+# Where the keyboard starts on a page no field has taken: before its first element. (A blur
+# alone would leave Tab going on from the letter.)
+TO_THE_TOP = """() => {
+    const top = document.documentElement;
+    top.tabIndex = -1;
+    top.focus();
+    top.removeAttribute("tabindex");
+    window.scrollTo(0, 0);
+}"""
+
+
 def _in_view(page: Page, selector: str) -> bool:
     return page.evaluate(
         """(selector) => {
@@ -163,7 +174,9 @@ def test_writing_a_letter_and_choosing_what_happens_to_it(
     assert page_errors == []
 
 
-def test_from_the_skip_link_the_next_stop_is_the_letter(dear_server_factory, chromium):
+def test_from_the_top_of_the_write_page_the_skip_link_then_the_letter(
+    dear_server_factory, chromium
+):
     server = dear_server_factory()
     jess = chromium.new_context(viewport=story.PHONE).new_page()
     rory = chromium.new_context(viewport=story.PHONE).new_page()
@@ -171,10 +184,17 @@ def test_from_the_skip_link_the_next_stop_is_the_letter(dear_server_factory, chr
     story.invite_rory(jess, rory, server)
     jess.goto(server.url("/"))
     jess.get_by_role("button", name="Write to Rory").click()
-    jess.locator(".skip").focus()
+    expect(jess.get_by_label("Letter", exact=True)).to_be_focused()
+
+    # From the top of the page, the first stop is the skip link; followed, the next stop
+    # is inside the letter's paper: its first line, then its words.
+    jess.evaluate(TO_THE_TOP)
+    jess.keyboard.press("Tab")
+    expect(jess.get_by_role("link", name="Skip to the page")).to_be_focused()
     jess.keyboard.press("Enter")
     jess.keyboard.press("Tab")
     expect(jess.get_by_label("Salutation")).to_be_focused()
+    expect(jess.locator(".paper :focus")).to_have_count(1)
     jess.keyboard.press("Tab")
     expect(jess.get_by_label("Letter", exact=True)).to_be_focused()
 
