@@ -7,11 +7,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.helpers import PASSWORD
 
 PHONE = {"width": 360, "height": 740}
+WIDE = {"width": 1280, "height": 800}
 NODE_MODULES = Path(__file__).resolve().parent / "node" / "node_modules"
 
 
@@ -23,6 +24,26 @@ def node_tool(relative: str) -> Path:
             f"{found} is missing: run `npm ci --prefix tests/browser/node` (make test does)"
         )
     return found
+
+
+class Taps:
+    """What a person taps on the way to something, beyond typing. Each call is one tap: a
+    touch where the device has a touch screen, a click where it has not, on a control that
+    is in sight. Typing is never counted, and a page.goto never stands in for a tap: a
+    journey begins on a page opened before the counting does."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.count = 0
+        self.touch = page.evaluate("() => navigator.maxTouchPoints > 0")
+
+    def __call__(self, control: Locator) -> None:
+        expect(control).to_be_visible()
+        if self.touch:
+            control.tap()
+        else:
+            control.click()
+        self.count += 1
 
 
 def sign_up_jess(page: Page, server) -> None:

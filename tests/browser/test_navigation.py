@@ -11,11 +11,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.story import PHONE, set_up
+from tests.browser.story import PHONE, WIDE, Taps, set_up
 
 pytestmark = pytest.mark.browser
 
-WIDE = {"width": 1280, "height": 800}
 DESTINATIONS = ["Home", "Write", "Letters", "Moments", "More"]
 
 
@@ -87,25 +86,33 @@ def test_taps_to_a_blank_page_the_drawer_and_an_invite(dear_server_factory, chro
 
     # The drawer: Letters, then The drawer. Two taps from any page.
     jess.goto(server.url("/moments"))
-    nav.get_by_role("link", name="Letters").click()
-    jess.get_by_role("link", name=re.compile("^The drawer")).click()
+    tap = Taps(jess)
+    tap(nav.get_by_role("link", name="Letters"))
+    tap(jess.get_by_role("link", name=re.compile("^The drawer")))
     expect(jess.get_by_role("heading", name="The drawer")).to_be_visible()
+    assert tap.count == 2
     # Empty, it says what comes next, and the way back is one tap.
     expect(jess.get_by_text("The drawer is empty.")).to_be_visible()
     expect(jess.get_by_role("link", name="Write a letter")).to_be_visible()
-    jess.get_by_role("navigation", name="Back").get_by_role("link", name="Letters").click()
+    tap = Taps(jess)
+    tap(jess.get_by_role("navigation", name="Back").get_by_role("link", name="Letters"))
     expect(jess.get_by_role("heading", name="Letters", exact=True)).to_be_visible()
+    assert tap.count == 1
 
-    # An invite: Home, Manage The flat, Invite someone. Two taps from Home.
-    nav.get_by_role("link", name="Home").click()
-    jess.get_by_role("link", name="Manage The flat").click()
-    jess.get_by_role("button", name="Invite someone to The flat").click()
+    # An invite: Manage The flat, Invite someone. Two taps from Home.
+    jess.goto(server.url("/"))
+    tap = Taps(jess)
+    tap(jess.get_by_role("link", name="Manage The flat"))
+    tap(jess.get_by_role("button", name="Invite someone to The flat"))
     expect(jess.get_by_label("Invite link")).to_be_visible()
+    assert tap.count == 2
 
     # A blank page for Rory: one tap from Home.
-    nav.get_by_role("link", name="Home").click()
-    jess.get_by_role("button", name="Write to Rory").click()
+    jess.goto(server.url("/"))
+    tap = Taps(jess)
+    tap(jess.get_by_role("button", name="Write to Rory"))
     expect(jess.get_by_label("Letter", exact=True)).to_be_visible()
+    assert tap.count == 1
 
 
 def test_screenshots_of_the_pages_this_navigation_leads_to(

@@ -128,7 +128,7 @@ def test_the_place_shows_the_writers_note_and_keeps_its_label_a_tap_away(
     expect(jess.get_by_text("Nothing new waits here for you.")).to_be_visible()
     jess.screenshot(path=str(artifacts / "place-empty-360.png"), full_page=True)
 
-    # From Home, leaving a note at the counter is two taps: the counter, then the link.
+    # From Home, the counter, then the link in sight (test_journeys counts the taps).
     jess.goto(server.url("/"))
     jess.get_by_role("link", name=re.compile("the counter")).click()
     leave = jess.get_by_role("link", name="Leave a note here")
@@ -158,7 +158,7 @@ def test_the_place_shows_the_writers_note_and_keeps_its_label_a_tap_away(
     expect(jess.get_by_role("button", name="Replace the label")).to_be_visible()
     [label_url] = decoded(jess.locator("svg.qr").evaluate("node => node.outerHTML"))
     jess.screenshot(path=str(artifacts / "place-manage-360.png"), full_page=True)
-    jess.set_viewport_size({"width": 1280, "height": 800})
+    jess.set_viewport_size(story.WIDE)
     jess.screenshot(path=str(artifacts / "place-manage-1280.png"), full_page=True)
     jess.goto(server.url(flat.pages["place"]))
     jess.screenshot(path=str(artifacts / "place-writer-1280.png"), full_page=True)
@@ -185,7 +185,7 @@ def test_the_place_shows_the_writers_note_and_keeps_its_label_a_tap_away(
     # A second note, found on a wide screen; the first is then among those found before.
     story.leave_note(jess, server, "And this one, for Sunday.")
     expect(jess.get_by_text("nothing tells Rory it is there")).to_be_visible()
-    rory.set_viewport_size({"width": 1280, "height": 800})
+    rory.set_viewport_size(story.WIDE)
     rory.goto(label_url)
     expect(rory.get_by_role("heading", name="Found by the counter")).to_be_visible()
     expect(rory.locator(".paper")).to_contain_text("And this one, for Sunday.")

@@ -9,13 +9,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.story import PHONE, sign_up_jess
+from tests.browser.story import PHONE, WIDE, Taps, sign_up_jess
 from tests.helpers import PASSWORD
 from tests.server import free_port
 
 pytestmark = pytest.mark.browser
-
-WIDE = {"width": 1280, "height": 800}
 
 
 # Email "set up" to a port where nothing listens: the pages show all email adds, and a
@@ -23,32 +21,6 @@ WIDE = {"width": 1280, "height": 800}
 def email_env(port: int) -> dict:
     """Email set up (nothing is sent), DEAR_PUBLIC_URL naming the server's own address."""
     return {"DEAR_EMAIL_URL": "smtp://127.0.0.1:9", "DEAR_PUBLIC_URL": f"http://127.0.0.1:{port}"}
-
-
-class Taps:
-    """Counts what a person taps, so each step's count is the one asserted."""
-
-    def __init__(self, page: Page, server):
-        self.page = page
-        self.server = server
-        self.count = 0
-
-    def tap(self, locator) -> None:
-        locator.click()
-        self.count += 1
-
-    def more(self) -> None:
-        """The bar's "More". Where the bar does not offer it yet, its address stands in
-        for that one tap."""
-        link = self.page.get_by_role("link", name="More", exact=True)
-        if link.count():
-            self.tap(link.first)
-        else:
-            self.page.goto(self.server.url("/more"))
-            self.count += 1
-
-    def in_main(self, role: str, name) -> None:
-        self.tap(self.page.get_by_role("main").get_by_role(role, name=name))
 
 
 def shoot(page: Page, artifacts, name: str) -> None:
@@ -67,15 +39,18 @@ def test_from_home_receipts_off_export_and_log_out_each_take_three_taps_or_fewer
     page.on("pageerror", lambda exc: page_errors.append(str(exc)))
     sign_up_jess(page, server)
 
+    more = page.get_by_role("navigation", name="Main").get_by_role("link", name="More")
+    main = page.get_by_role("main")
+
     # Home → More → Settings → Turn receipts off.
-    taps = Taps(page, server)
-    taps.more()
+    tap = Taps(page)
+    tap(more)
     expect(page.get_by_role("heading", name="More", exact=True)).to_be_visible()
-    taps.in_main("link", re.compile(r"^Settings"))
-    taps.in_main("button", "Turn receipts off")
+    tap(main.get_by_role("link", name=re.compile(r"^Settings")))
+    tap(main.get_by_role("button", name="Turn receipts off"))
     expect(page.get_by_text("Receipts are off, both ways.")).to_be_visible()
     expect(page.get_by_role("button", name="Turn receipts on")).to_be_visible()
-    assert taps.count == 3
+    assert tap.count == 3
 
     # No email here: one plain sentence, no way to set it up, and no quiet hours.
     expect(page.get_by_text("This Dear does not send email.")).to_be_visible()
@@ -88,22 +63,22 @@ def test_from_home_receipts_off_export_and_log_out_each_take_three_taps_or_fewer
 
     # Home → More → Export and import → Download my letters.
     page.goto(server.url("/"))
-    taps = Taps(page, server)
-    taps.more()
+    tap = Taps(page)
+    tap(more)
     shoot(page, artifacts, "more")
-    taps.in_main("link", re.compile(r"^Export and import"))
+    tap(main.get_by_role("link", name=re.compile(r"^Export and import")))
     with page.expect_download() as download:
-        taps.in_main("link", "Download my letters")
+        tap(main.get_by_role("link", name="Download my letters"))
     assert re.fullmatch(r"dear-jess-\d{4}-\d\d-\d\d\.zip", download.value.suggested_filename)
-    assert taps.count == 3
+    assert tap.count == 3
 
     # Home → More → Log out.
     page.goto(server.url("/"))
-    taps = Taps(page, server)
-    taps.more()
-    taps.in_main("button", "Log out")
+    tap = Taps(page)
+    tap(more)
+    tap(main.get_by_role("button", name="Log out"))
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
-    assert taps.count == 2
+    assert tap.count == 2
     assert page_errors == []
 
 

@@ -14,19 +14,16 @@ from tests.browser import story
 
 pytestmark = pytest.mark.browser
 
-WIDE = {"width": 1280, "height": 800}
 
-
-class Taps:
-    """Counts what a person taps, from Home, beyond typing."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.count = 0
-
-    def __call__(self, locator) -> None:
-        self.count += 1
-        locator.click()
+# Where the keyboard starts on a page no field has taken: before its first element. (A blur
+# alone would leave Tab going on from the letter.)
+TO_THE_TOP = """() => {
+    const top = document.documentElement;
+    top.tabIndex = -1;
+    top.focus();
+    top.removeAttribute("tabindex");
+    window.scrollTo(0, 0);
+}"""
 
 
 def _in_view(page: Page, selector: str) -> bool:
@@ -39,7 +36,7 @@ def _in_view(page: Page, selector: str) -> bool:
     )
 
 
-def _write(page: Page, server, tap: Taps, words: str) -> None:
+def _write(page: Page, server, tap: story.Taps, words: str) -> None:
     page.goto(server.url("/"))
     tap(page.get_by_role("button", name="Write to Rory"))
     body = page.get_by_label("Letter", exact=True)
@@ -111,20 +108,20 @@ def test_writing_a_letter_and_choosing_what_happens_to_it(
 
     # Home → sent, arriving tomorrow morning, sealed, in the drawer: taps beyond typing.
     taps = {}
-    tap = Taps(jess)
+    tap = story.Taps(jess)
     _write(jess, server, tap, "Dinner on Sunday?")
     tap(jess.get_by_role("button", name="Send", exact=True))
     expect(jess.get_by_text("Sent to Rory.")).to_be_visible()
     taps["sent now"] = tap.count
 
-    tap = Taps(jess)
+    tap = story.Taps(jess)
     _write(jess, server, tap, "For your breakfast.")
     tap(jess.get_by_label("Arrive later"))
     tap(jess.get_by_role("button", name=re.compile("^Send it for ")))
     expect(jess.get_by_text(re.compile(r"^It will reach Rory .*08:00"))).to_be_visible()
     taps["arriving in the morning"] = tap.count
 
-    tap = Taps(jess)
+    tap = story.Taps(jess)
     _write(jess, server, tap, "I never sent the others.")
     tap(jess.get_by_label("Seal it", exact=True))
     tap(jess.get_by_role("button", name="Seal it"))
@@ -132,7 +129,7 @@ def test_writing_a_letter_and_choosing_what_happens_to_it(
     expect(sealed).to_be_visible()
     taps["sealed"] = tap.count
 
-    tap = Taps(jess)
+    tap = story.Taps(jess)
     _write(jess, server, tap, "Not yet.")
     tap(jess.get_by_label("Keep it in the drawer", exact=True))
     tap(jess.get_by_role("button", name="Keep it in the drawer"))
@@ -167,7 +164,7 @@ def test_writing_a_letter_and_choosing_what_happens_to_it(
     expect(rory.get_by_text("Sent to Jess.")).to_be_visible()
 
     # Once wide: the same page on a laptop.
-    wide = chromium.new_context(viewport=WIDE).new_page()
+    wide = chromium.new_context(viewport=story.WIDE).new_page()
     story.log_in(wide, server, "jess")
     wide.goto(server.url("/"))
     wide.get_by_role("button", name="Write to Rory").click()
@@ -177,7 +174,9 @@ def test_writing_a_letter_and_choosing_what_happens_to_it(
     assert page_errors == []
 
 
-def test_from_the_skip_link_the_next_stop_is_the_letter(dear_server_factory, chromium):
+def test_from_the_top_of_the_write_page_the_skip_link_then_the_letter(
+    dear_server_factory, chromium
+):
     server = dear_server_factory()
     jess = chromium.new_context(viewport=story.PHONE).new_page()
     rory = chromium.new_context(viewport=story.PHONE).new_page()
@@ -185,10 +184,17 @@ def test_from_the_skip_link_the_next_stop_is_the_letter(dear_server_factory, chr
     story.invite_rory(jess, rory, server)
     jess.goto(server.url("/"))
     jess.get_by_role("button", name="Write to Rory").click()
-    jess.locator(".skip").focus()
+    expect(jess.get_by_label("Letter", exact=True)).to_be_focused()
+
+    # From the top of the page, the first stop is the skip link; followed, the next stop
+    # is inside the letter's paper: its first line, then its words.
+    jess.evaluate(TO_THE_TOP)
+    jess.keyboard.press("Tab")
+    expect(jess.get_by_role("link", name="Skip to the page")).to_be_focused()
     jess.keyboard.press("Enter")
     jess.keyboard.press("Tab")
     expect(jess.get_by_label("Salutation")).to_be_focused()
+    expect(jess.locator(".paper :focus")).to_have_count(1)
     jess.keyboard.press("Tab")
     expect(jess.get_by_label("Letter", exact=True)).to_be_focused()
 
