@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -8,6 +9,7 @@ from django.utils import timezone
 from dear.accounts.services import set_receipts
 from dear.homes import services as homes
 from dear.letters import services as letters
+from dear.mutual import services as mutual
 from tests.helpers import make_letter, send_now
 
 
@@ -98,6 +100,44 @@ def test_a_letter_shows_when_it_was_written_and_when_sent(delivered, rory, clien
     html = client_of(rory).get(f"/letters/{delivered.pk}").content.decode()
     assert f'Written <time datetime="{delivered.written_at.isoformat()}"' in html
     assert f'sent <time datetime="{delivered.sent_at.isoformat()}"' in html
+
+
+def _heading(page: str) -> str:
+    return re.search(r'<h2 id="state-heading">([^<]*)</h2>', page).group(1)
+
+
+def test_each_kind_of_letter_heads_its_card_with_its_own_word(home, jess, rory, client_of):
+    counter = homes.create_place(jess, home.pk, "The counter")
+    with time_machine.travel("2030-03-01 20:00Z", tick=False):
+        kinds = {
+            "Sent": send_now(make_letter(jess, rory)),
+            "Left": send_now(make_letter(jess, rory), place=counter.pk),
+            "Arrived": letters.send(jess, make_letter(jess, rory).pk, morning=True),
+        }
+        sealed = mutual.seal(jess, make_letter(jess, rory).pk).letter
+    with time_machine.travel("2030-03-02 09:00Z", tick=False):
+        writer = client_of(jess)
+        headings = {
+            word: _heading(writer.get(f"/letters/{letter.pk}").content.decode())
+            for word, letter in kinds.items()
+        }
+        sealed_page = writer.get(f"/letters/{sealed.pk}").content.decode()
+
+    assert headings == {word: word for word in kinds}
+    # A sealed letter's own card says so, once: no second card headed "Sealed".
+    assert '<h2 id="sealed-heading">Sealed and told</h2>' in sealed_page
+    assert 'id="state-heading"' not in sealed_page
+    assert f'href="/letters/{sealed.pk}/revisions"' in sealed_page
+
+
+def test_a_note_left_for_later_waits_at_its_place_until_then(home, jess, rory, client_of):
+    counter = homes.create_place(jess, home.pk, "The counter")
+    with time_machine.travel("2030-03-01 20:00Z", tick=False):
+        note = letters.send(jess, make_letter(jess, rory).pk, place=counter.pk, morning=True)
+        page = client_of(jess).get(f"/letters/{note.pk}").content.decode()
+
+    assert _heading(page) == "On its way"
+    assert '<strong class="arrives">Waits by the counter from <time' in page
 
 
 def test_a_housemate_who_was_not_written_to_gets_404(delivered, sam, client_of):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -19,11 +17,8 @@ from dear.lib.spans import span
 from dear.mutual.seen import partner_of
 from dear.notify import channels, webpush
 from dear.web.errors import friendly
-from dear.web.views.common import STATE_WORDS, person_of
+from dear.web.views.common import arrived_later, person_of, state_words
 from dear.web.views.settings_page import push_possible
-
-# Longer than any undo window: a letter sent to arrive at a time of its writer's choosing.
-ARRIVES_LATER = timedelta(minutes=10)
 
 
 @login_required
@@ -36,7 +31,7 @@ def letter(request: HttpRequest, letter_id) -> HttpResponse:
     context = {
         "letter": shown,
         "mine": shown.mine,
-        "state": STATE_WORDS.get(shown.state, shown.state),
+        "state": state_words(shown),
         "recipients": shown.to,
         "discarded": shown.state == State.DISCARDED,
         "answers": shown.in_reply_to,
@@ -44,9 +39,7 @@ def letter(request: HttpRequest, letter_id) -> HttpResponse:
         "here": is_member(me, shown.home),
         "partner": partner_of(me, shown.id) if opened_pair else None,
         # Sent to arrive later: the page says when it arrived, not when it was sent.
-        "arrived_later": bool(
-            shown.sent_at and shown.deliver_at and shown.deliver_at - shown.sent_at > ARRIVES_LATER
-        ),
+        "arrived_later": arrived_later(shown),
         # Where the writer may still move a note nobody has found.
         "move_to": (
             [place for place in open_places(me, shown.home) if place.id != shown.place_id]
