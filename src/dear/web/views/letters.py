@@ -17,6 +17,7 @@ from dear.lib.spans import span
 from dear.mutual.seen import partner_of
 from dear.notify import channels, webpush
 from dear.web.errors import friendly
+from dear.web.templatetags.clock import said
 from dear.web.views.common import arrived_later, person_of, state_words
 from dear.web.views.settings_page import push_possible
 
@@ -38,8 +39,7 @@ def letter(request: HttpRequest, letter_id) -> HttpResponse:
         # Someone who left the letter's home reads it still, without its places or a reply.
         "here": is_member(me, shown.home),
         "partner": partner_of(me, shown.id) if opened_pair else None,
-        # Sent to arrive later: the page says when it arrived, not when it was sent.
-        "arrived_later": arrived_later(shown),
+        "then": _then(shown),
         # Where the writer may still move a note nobody has found.
         "move_to": (
             [place for place in open_places(me, shown.home) if place.id != shown.place_id]
@@ -49,6 +49,23 @@ def letter(request: HttpRequest, letter_id) -> HttpResponse:
     }
     context.update(_push_offer(request, shown))
     return render(request, "web/letter.html", context)
+
+
+def _then(shown) -> dict | None:
+    """The second moment of the line under a letter, after "Written …": when it was sealed,
+    left, arrived or sent. ``once`` when both read the same on the page (written and
+    sent in one minute): then the line says it once."""
+    if not shown.sent_at or shown.on_its_way:
+        return None
+    if shown.state == State.SEALED:
+        verb, at = "sealed", shown.sent_at
+    elif shown.is_note:
+        verb, at = "left", shown.deliver_at or shown.sent_at
+    elif arrived_later(shown):
+        verb, at = "arrived", shown.deliver_at
+    else:
+        verb, at = "sent", shown.sent_at
+    return {"verb": verb, "at": at, "once": said(at) == said(shown.written_at)}
 
 
 def _push_offer(request: HttpRequest, shown) -> dict:
