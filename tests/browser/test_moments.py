@@ -124,6 +124,9 @@ def test_the_moments_of_the_story_are_shown_as_moments(
     expect(jess).to_have_url(server.url("/"))
     expect(jess.get_by_text("You glanced at Rory")).to_be_visible()
     expect(jess.get_by_text("If Rory looks up within an hour, you’ll both know.")).to_be_visible()
+    # In its button's place, no second glance to be refused: she has looked up.
+    expect(jess.get_by_role("button", name="Glance at Rory")).to_have_count(0)
+    expect(jess.get_by_text("Glanced at Rory", exact=True)).to_be_visible()
     jess.screenshot(path=str(artifacts / "moment-glance-waiting-360.png"), full_page=True)
     rory.goto(server.url("/"))
     expect(rory.get_by_text("glanced at you")).to_have_count(0)

@@ -123,13 +123,22 @@ def test_notify_this_device_rings_through_the_push_service_until_logging_out(
     assert len(push_service.received(fresh["endpoint"])) == 1
     assert len(push_service.received(device["endpoint"])) == 1  # only the first test
 
-    # A push app beside it, tested at once.
-    rory.get_by_label("Your push app's Apprise URL").fill(push_app.ntfy_url("rory-k2"))
+    # A push app beside it, folded away until asked for, then tested at once.
+    form = rory.get_by_label("Your push app's Apprise URL")
+    expect(form).to_be_hidden()
+    assert "Apprise" not in _read_every_word(rory)
+    rory.get_by_text("Use a push app instead (ntfy, Gotify, Telegram…)").click()
+    form.fill(push_app.ntfy_url("rory-k2"))
     rory.get_by_role("button", name="Add and send a test").click()
     expect(rory.get_by_text("Added 127.0.0.1. A test notification went out")).to_be_visible()
     assert len(push_app.arrived) == 1
     expect(rory.get_by_text("rory-k2")).to_have_count(0)
+    # Added, it stays in view, with its state and a way to remove it; the form folds again.
+    expect(rory.get_by_role("heading", name="Push apps")).to_be_visible()
+    expect(rory.get_by_role("button", name="Remove 127.0.0.1")).to_be_visible()
+    expect(rory.get_by_label("Another push app's Apprise URL")).to_be_hidden()
 
+    rory.get_by_text("Add another push app").click()
     rory.get_by_text("What it tells you").first.click()
     words = _read_every_word(rory)
     assert f"Dear rings this device, {name}, for what you choose below." in words

@@ -231,3 +231,43 @@ def test_words_typed_on_a_fresh_page_with_no_signal_are_offered_back_and_saved(
     expect(jess.get_by_label("Letter", exact=True)).to_have_value("Written on the train.")
     expect(jess.locator("#kept-offer")).to_be_hidden()
     assert [e for e in page_errors if "ERR_INTERNET_DISCONNECTED" not in e] == []
+
+
+def test_the_choices_inside_a_choice_are_as_big_to_tap_as_the_choices(
+    dear_server_factory, chromium, page_errors, artifacts
+):
+    server = dear_server_factory(send_undo_seconds=0)
+    jess = chromium.new_context(viewport=story.PHONE, has_touch=True).new_page()
+    rory = chromium.new_context(viewport=story.PHONE, has_touch=True).new_page()
+    jess.on("pageerror", lambda exc: page_errors.append(str(exc)))
+    story.sign_up_jess(jess, server)
+    story.invite_rory(jess, rory, server)
+    story.add_place(jess, server, "the counter")
+    jess.goto(server.url("/"))
+    jess.get_by_role("button", name="Write to Rory").click()
+    main = jess.get_by_label("Send now", exact=True).bounding_box()
+
+    inner = {"Leave it at a place": ("Hint", "Hidden"), "Seal it": ("Blind", "Told")}
+    for choice, options in inner.items():
+        jess.get_by_label(choice, exact=True).check()
+        for option in options:
+            radio = jess.get_by_role("radio", name=re.compile(f"^{option}:"))
+            radio.scroll_into_view_if_needed()
+            box = radio.bounding_box()
+            assert (round(box["width"]), round(box["height"])) == (
+                round(main["width"]),
+                round(main["height"]),
+            ), f"{option} is not the size of the main choices"
+            line = jess.locator("label", has=radio).bounding_box()
+            assert line["height"] >= 44, f"{option}'s line is too small a target"
+            # Anywhere on its line chooses it: the far end, and between the radio and words.
+            jess.touchscreen.tap(line["x"] + line["width"] - 4, line["y"] + line["height"] / 2)
+            expect(radio).to_be_checked()
+        radio = jess.get_by_role("radio", name=re.compile(f"^{options[0]}:"))
+        radio.scroll_into_view_if_needed()
+        gap = radio.bounding_box()
+        jess.touchscreen.tap(gap["x"] + gap["width"] + 4, gap["y"] + gap["height"] / 2)
+        expect(radio).to_be_checked()
+        slug = choice.lower().replace(" ", "-")
+        jess.locator(".what").screenshot(path=str(artifacts / f"write-inner-{slug}-360.png"))
+    assert page_errors == []

@@ -44,15 +44,49 @@ def test_one_card_lists_email_this_device_and_push_apps(rory, client_of):
     html = _page(client_of(rory), **HERE)
 
     card = html[html.index('id="tells-heading"') : html.index('id="time-heading"')]
-    assert re.findall(r"<h3 id=\"[\w-]+\">([^<]+)</h3>", card) == [
-        "Email",
-        "This device",
-        "Push apps",
-    ]
+    assert re.findall(r"<h3 id=\"[\w-]+\">([^<]+)</h3>", card) == ["Email", "This device"]
     assert "This Dear does not send email." in card
     assert f'data-push-key="{webpush.public_key()}"' in card
     assert ">Notify this device</button>" in card
     assert 'action="/settings/push-apps"' in card
+
+
+def _folded(card: str) -> str:
+    """The push app form's fold: its opening tag and summary."""
+    return re.search(r"<details class=\"add-push-app\"[^>]*>\s*<summary>[^<]*</summary>", card)[0]
+
+
+def test_push_apps_are_folded_away_behind_plain_words(rory, client_of):
+    html = _page(client_of(rory), **HERE)
+
+    fold = _folded(html)
+    assert "open" not in fold
+    assert "<summary>Use a push app instead (ntfy, Gotify, Telegram…)</summary>" in fold
+    # The jargon lives inside the fold, never above it.
+    before = html[: html.index('<details class="add-push-app"')]
+    assert "Apprise" not in before
+
+
+def test_a_push_app_added_stays_in_view_with_a_way_to_remove_it(rory, client_of, push_app):
+    client = client_of(rory)
+    client.post("/settings/push-apps", {"url": push_app.json_url("hook")}, **HERE)
+    (channel,) = channels.listed(rory)
+
+    html = _page(client, **HERE)
+
+    fold = html.index('<details class="add-push-app"')
+    listed = html[html.index('id="push-apps-heading"') : fold]
+    assert ">Push apps</h3>" in listed
+    assert f'id="channel-{channel.id}"' in listed and channel.state[1:] in listed
+    assert f'action="/settings/channels/{channel.id}/remove"' in listed
+    assert "<summary>Add another push app</summary>" in _folded(html)
+
+
+def test_a_refused_push_app_shows_its_form_unfolded(rory, client_of):
+    answer = client_of(rory).post("/settings/push-apps", {"url": "nope://secret-topic"}, **HERE)
+
+    assert answer.status_code == 422
+    assert '<details class="add-push-app" open>' in answer.content.decode()
 
 
 def test_over_plain_http_the_page_says_why_and_points_to_push_apps(rory, client_of):
@@ -62,7 +96,7 @@ def test_over_plain_http_the_page_says_why_and_points_to_push_apps(rory, client_
         "Browsers let a website notify them only over HTTPS or on the computer it runs on, "
         "and Dear is reached here over plain HTTP." in html
     )
-    assert '<a href="#push-apps">A push app works everywhere: add one below.</a>' in html
+    assert '<a href="#push-app-url">A push app works everywhere: add one below.</a>' in html
     assert "data-push-key" not in html
     assert f'data-push-key="{webpush.public_key()}"' in _page(
         client_of(rory), HTTP_HOST="dear.example.net", secure=True

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -8,6 +9,7 @@ from django.utils import timezone
 from dear.accounts.services import set_receipts
 from dear.homes import services as homes
 from dear.letters import services as letters
+from dear.mutual import services as mutual
 from tests.helpers import make_letter, send_now
 
 
@@ -94,10 +96,90 @@ def test_the_writer_of_an_unsent_letter_is_offered_to_edit_it(draft, jess, clien
     assert "Draft" in html
 
 
-def test_a_letter_shows_when_it_was_written_and_when_sent(delivered, rory, client_of):
-    html = client_of(rory).get(f"/letters/{delivered.pk}").content.decode()
-    assert f'Written <time datetime="{delivered.written_at.isoformat()}"' in html
-    assert f'sent <time datetime="{delivered.sent_at.isoformat()}"' in html
+def _dates(page: str) -> str:
+    """The line under a letter, its tags and spacing read away: "Written …; sent …." """
+    (line,) = re.findall(r'<p class="dates">(.*?)</p>', page, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", "", line).split())
+
+
+def test_a_letter_shows_when_it_was_written_and_when_sent(home, jess, rory, client_of):
+    with time_machine.travel("2030-03-01 08:30Z", tick=False):
+        letter = make_letter(jess, rory)
+    with time_machine.travel("2030-03-01 08:38Z", tick=False):
+        send_now(letter)
+        html = client_of(rory).get(f"/letters/{letter.pk}").content.decode()
+
+    letter.refresh_from_db()
+    assert f'Written <time datetime="{letter.written_at.isoformat()}"' in html
+    assert f'sent <time datetime="{letter.sent_at.isoformat()}"' in html
+    assert _dates(html) == "Written today 08:30 UTC; sent today 08:38 UTC."
+
+
+def test_a_letter_written_and_sent_in_one_minute_says_when_only_once(home, jess, rory, client_of):
+    counter = homes.create_place(jess, home.pk, "The counter")
+    with time_machine.travel("2030-03-01 08:38:05Z", tick=False):
+        letter = send_now(make_letter(jess, rory))
+        note = send_now(make_letter(jess, rory), place=counter.pk)
+    with time_machine.travel("2030-03-01 08:38:50Z", tick=False):
+        pages = {
+            "letter": client_of(rory).get(f"/letters/{letter.pk}").content.decode(),
+            "note, for its writer": client_of(jess).get(f"/letters/{note.pk}").content.decode(),
+        }
+        client_of(rory).get(f"/places/{counter.pk}")  # he finds the note
+        pages["note, found"] = client_of(rory).get(f"/letters/{note.pk}").content.decode()
+
+    assert _dates(pages["letter"]) == "Sent today 08:38 UTC."
+    assert _dates(pages["note, for its writer"]) == "Left by the counter today 08:38 UTC."
+    assert _dates(pages["note, found"]) == "Left by the counter today 08:38 UTC."
+
+
+def test_a_note_left_later_than_written_says_both(home, jess, rory, client_of):
+    counter = homes.create_place(jess, home.pk, "The counter")
+    with time_machine.travel("2030-03-01 08:30Z", tick=False):
+        letter = make_letter(jess, rory)
+    with time_machine.travel("2030-03-01 08:38Z", tick=False):
+        note = send_now(letter, place=counter.pk)
+        page = client_of(jess).get(f"/letters/{note.pk}").content.decode()
+
+    assert _dates(page) == "Written today 08:30 UTC; left by the counter today 08:38 UTC."
+
+
+def _heading(page: str) -> str:
+    return re.search(r'<h2 id="state-heading">([^<]*)</h2>', page).group(1)
+
+
+def test_each_kind_of_letter_heads_its_card_with_its_own_word(home, jess, rory, client_of):
+    counter = homes.create_place(jess, home.pk, "The counter")
+    with time_machine.travel("2030-03-01 20:00Z", tick=False):
+        kinds = {
+            "Sent": send_now(make_letter(jess, rory)),
+            "Left": send_now(make_letter(jess, rory), place=counter.pk),
+            "Arrived": letters.send(jess, make_letter(jess, rory).pk, morning=True),
+        }
+        sealed = mutual.seal(jess, make_letter(jess, rory).pk).letter
+    with time_machine.travel("2030-03-02 09:00Z", tick=False):
+        writer = client_of(jess)
+        headings = {
+            word: _heading(writer.get(f"/letters/{letter.pk}").content.decode())
+            for word, letter in kinds.items()
+        }
+        sealed_page = writer.get(f"/letters/{sealed.pk}").content.decode()
+
+    assert headings == {word: word for word in kinds}
+    # A sealed letter's own card says so, once: no second card headed "Sealed".
+    assert '<h2 id="sealed-heading">Sealed and told</h2>' in sealed_page
+    assert 'id="state-heading"' not in sealed_page
+    assert f'href="/letters/{sealed.pk}/revisions"' in sealed_page
+
+
+def test_a_note_left_for_later_waits_at_its_place_until_then(home, jess, rory, client_of):
+    counter = homes.create_place(jess, home.pk, "The counter")
+    with time_machine.travel("2030-03-01 20:00Z", tick=False):
+        note = letters.send(jess, make_letter(jess, rory).pk, place=counter.pk, morning=True)
+        page = client_of(jess).get(f"/letters/{note.pk}").content.decode()
+
+    assert _heading(page) == "On its way"
+    assert '<strong class="arrives">Waits by the counter from <time' in page
 
 
 def test_a_housemate_who_was_not_written_to_gets_404(delivered, sam, client_of):
@@ -193,7 +275,7 @@ def test_a_note_says_where_it_was_left(home, jess, rory, client_of):
     page = client_of(jess).get(f"/letters/{note.pk}").content.decode()
     inbox = client_of(jess).get("/sent").content.decode()
 
-    assert "; left by the counter " in page
+    assert _dates(page).startswith("Left by the counter ")
     assert '<span class="mark">Left by the counter</span>' in inbox
 
 

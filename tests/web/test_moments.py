@@ -116,14 +116,50 @@ def test_glancing_back_makes_a_moment_both_see(client_of, home, jess, rory, cloc
     assert "1 March, 08:05 UTC</time>" in client_of(jess).get("/moments").content.decode()
 
 
-def test_a_second_glance_too_soon_is_refused_on_a_calm_page(client_of, home, jess, rory, clock):
+def test_while_a_glance_waits_home_says_so_in_place_of_its_button(
+    client_of, home, jess, rory, clock
+):
     browser = client_of(jess)
     _glance(browser, rory, home)
 
-    response = _glance(browser, rory, home)
+    for path in ("/", "/moments"):
+        page = browser.get(path).content.decode()
+        assert "Glance at Rory</button>" not in page
+        assert '<span class="glanced">Glanced at Rory</span>' in page
+        assert "Glance at Sam</button>" in page
 
-    assert response.status_code == 429
-    assert "You glanced at Rory less than an hour ago." in response.content.decode()
+    clock.shift(timedelta(minutes=61))
+    assert "Glance at Rory</button>" in browser.get("/").content.decode()
+
+
+def test_after_a_glance_met_home_offers_no_second_until_the_window_passes(
+    client_of, home, jess, rory, clock
+):
+    _glance(client_of(jess), rory, home)
+    clock.shift(timedelta(minutes=4))
+    _glance(client_of(rory), jess, home)
+
+    assert "Glance at Jess</button>" not in client_of(rory).get("/").content.decode()
+    clock.shift(timedelta(minutes=61))
+    assert "Glance at Jess</button>" in client_of(rory).get("/").content.decode()
+
+
+def test_a_second_glance_too_soon_lands_back_with_a_calm_word_not_an_error(
+    client_of, home, jess, rory, clock
+):
+    browser = client_of(jess)
+    _glance(browser, rory, home)
+
+    # A page left open from before the first glance still has its button.
+    again = browser.post("/glances", {"to": rory.pk, "home": home.pk, "back": "home"})
+
+    assert again.status_code == 302 and again["Location"] == "/"
+    page = browser.get("/").content.decode()
+    assert "You glanced at Rory less than an hour ago." in page
+    assert "Slow down a little" not in page
+    from_moments = _glance(browser, rory, home, follow=True)
+    assert from_moments.redirect_chain == [("/moments", 302)]
+    assert "You glanced at Rory less than an hour ago." in from_moments.content.decode()
     assert Glance.objects.count() == 1
 
 

@@ -28,6 +28,23 @@ def test_the_home_page_draws_the_homes_places(home, jess, counter, client_of):
     assert f'href="/homes/{home.pk}/labels"' not in html  # on the home's own page
 
 
+def test_a_place_tile_names_the_place_and_nothing_else(home, jess, counter, client_of):
+    homes.create_place(jess, home.pk, "The book he is reading", "object")
+
+    for path in ("/", f"/homes/{home.pk}"):
+        grid = client_of(jess).get(path).content.decode().split('class="place-grid"')[1]
+        grid = grid[: grid.index("</ul>")]
+        assert "The counter" in grid and "The book he is reading" in grid
+        assert "A spot" not in grid and "An object" not in grid
+
+
+def test_a_place_says_which_home_it_is_in_not_its_kind(home, counter, jess, client_of):
+    for path in (f"/places/{counter.pk}", f"/places/{counter.pk}/manage"):
+        html = client_of(jess).get(path).content.decode()
+        assert f'<p class="meta">In {home.name}</p>' in html
+        assert "A spot in" not in html
+
+
 def test_the_homes_own_page_draws_its_places_with_their_labels_and_a_way_to_add_one(
     home, jess, counter, client_of
 ):

@@ -48,7 +48,7 @@ def test_leaving_a_note_from_the_writing_page(counter, draft, jess, client_of):
     assert (left.state, left.place, left.hint) == (State.SENT, counter, False)
     assert left.body == "Changed my mind, then wrote this."
     page = client_of(jess).get(f"/letters/{draft.pk}").content.decode()
-    assert f'Left <a href="/places/{counter.pk}">by the counter</a>, hidden.' in page
+    assert f'<a href="/places/{counter.pk}">By the counter</a>, hidden.' in page
 
 
 def test_leaving_with_a_hint(counter, draft, jess, client_of):

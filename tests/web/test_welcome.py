@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 
 from dear.homes.models import Home
+from dear.mutual import services as mutual
 from tests.helpers import PASSWORD, make_letter, make_person, send_now
 
 WELCOME = {
@@ -106,6 +107,41 @@ def test_someone_who_read_everything_is_told_so(delivered, rory, client_of):
     page = client.get("/").content.decode()
     assert "Nothing new. Everything that reached you has been read." in page
     assert "Nothing has come for you yet." not in page
+
+
+def _what_waits(page: str) -> str:
+    return page[page.index('id="waiting-heading"') : page.index("All your letters</a>")]
+
+
+def test_a_sealed_letter_for_you_is_part_of_what_waits(home, jess, rory, client_of):
+    mutual.seal(jess, make_letter(jess, rory).pk)
+
+    page = client_of(rory).get("/").content.decode()
+
+    assert "Nothing has come for you yet." not in page
+    waits = _what_waits(page)
+    assert "Sealed for you</h3>" in waits
+    assert "Jess sealed a letter for you. It opens when you seal one back." in waits
+
+
+def test_with_everything_read_a_sealed_letter_still_waits(delivered, jess, rory, client_of):
+    client = client_of(rory)
+    client.get(f"/letters/{delivered.pk}")
+    mutual.seal(jess, make_letter(jess, rory).pk)
+
+    waits = _what_waits(client.get("/").content.decode())
+
+    assert "Nothing new" not in waits and "Nothing has come" not in waits
+    assert "Jess sealed a letter for you." in waits
+
+
+def test_a_blind_sealed_letter_leaves_home_as_it_was(home, jess, rory, client_of):
+    mutual.seal(jess, make_letter(jess, rory).pk, blind=True)
+
+    page = client_of(rory).get("/").content.decode()
+
+    assert "Nothing has come for you yet." in page
+    assert "Sealed for you" not in page
 
 
 def test_the_home_page_leads_to_all_the_letters(home, jess, client_of):

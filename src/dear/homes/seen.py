@@ -15,7 +15,6 @@ from datetime import datetime
 from dear.homes.models import Home, Kind, Membership, Place
 
 KINDS = Kind.choices
-KIND_WORDS = dict(KINDS)
 
 # How a sentence puts a note at a place: "by the counter", "in the book", "on the fridge".
 # A name that starts with its own preposition ("under the pillow") keeps it; else the
@@ -73,10 +72,6 @@ class SeenPlace:
     @property
     def pk(self) -> uuid.UUID:
         return self.id
-
-    @property
-    def kind_words(self) -> str:
-        return KIND_WORDS.get(self.kind, self.kind)
 
     @property
     def at(self) -> str:

@@ -112,22 +112,42 @@ class WaitingGlance:
     window: str
 
 
-def waiting_glances(viewer, now=None) -> list[WaitingGlance]:
-    """``viewer``'s own glances still inside their home's window, not yet met: told to
-    the glancer alone, never to the one glanced at (rule 8). One query."""
+@dataclass(frozen=True, slots=True)
+class OwnGlances:
+    """The viewer's own glances still inside their home's window."""
+
+    # Not met yet: told to the glancer alone, never to the one glanced at (rule 8).
+    waiting: list[WaitingGlance]
+    # (home id, person id) for each person the viewer glanced at there within the window,
+    # met or not: ``services.glance`` refuses another until the window has passed.
+    glanced: frozenset[tuple[uuid.UUID, uuid.UUID]]
+
+    def at_in(self, home_id) -> frozenset[uuid.UUID]:
+        """Whom the viewer may not glance at again yet in ``home_id``."""
+        return frozenset(to for home, to in self.glanced if home == home_id)
+
+
+def own_glances(viewer, now=None) -> OwnGlances:
+    """``viewer``'s glances inside their home's window: which still wait, and whom they
+    may not glance at again yet. One query."""
     now = now or timezone.now()
     longest = timedelta(minutes=WINDOW_MINUTES[1])
     rows = (
-        Glance.objects.filter(by=viewer, moment__isnull=True, at__gt=now - longest)
+        Glance.objects.filter(by=viewer, at__gt=now - longest)
         .order_by("-at")
-        .values("at", "to__display_name", "home__glance_window_minutes")
+        .values(
+            "at", "home_id", "to_id", "to__display_name", "moment_id", "home__glance_window_minutes"
+        )
     )
-    waiting = []
+    waiting, glanced = [], set()
     for row in rows:
         minutes = row["home__glance_window_minutes"]
         until = row["at"] + timedelta(minutes=minutes)
-        if until > now:
+        if until <= now:
+            continue
+        glanced.add((row["home_id"], row["to_id"]))
+        if row["moment_id"] is None:
             waiting.append(
                 WaitingGlance(row["to__display_name"], row["at"], until, window_words(minutes))
             )
-    return waiting
+    return OwnGlances(waiting, frozenset(glanced))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -19,6 +20,27 @@ STATE_WORDS = {
     State.SEALED: "Sealed",
     State.DISCARDED: "In the basket",
 }
+
+# Longer than any undo window: a letter sent to arrive at a time of its writer's choosing.
+ARRIVES_LATER = timedelta(minutes=10)
+
+
+def arrived_later(letter: SeenLetter) -> bool:
+    """Sent to arrive later: its pages say when it arrived, not when it was sent."""
+    sent, due = letter.sent_at, letter.deliver_at
+    return bool(sent and due and due - sent > ARRIVES_LATER)
+
+
+def state_words(letter: SeenLetter) -> str:
+    """What became of a letter, in the word its kind uses: a note is left, never sent;
+    a letter sent to arrive later arrived; a sealed letter is sealed."""
+    if letter.on_its_way:
+        return "On its way"
+    if letter.is_note:
+        return "Left"
+    if letter.state == State.SENT and arrived_later(letter):
+        return "Arrived"
+    return STATE_WORDS.get(letter.state, letter.state)
 
 
 def person_of(request: HttpRequest):
@@ -57,7 +79,7 @@ class Row:
 
     @property
     def state(self) -> str:
-        return STATE_WORDS.get(self.letter.state, self.letter.state)
+        return state_words(self.letter)
 
 
 def rows(letters, person) -> list[Row]:

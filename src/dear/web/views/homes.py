@@ -32,8 +32,15 @@ STUBS_SHOWN = 10
 
 def _home_context(request: HttpRequest, **_) -> dict:
     me = person_of(request)
+    own = mutual_seen.own_glances(me)
     my_homes = [
-        {"home": home, "housemates": home.housemates, "places": home.places}
+        {
+            "home": home,
+            "housemates": home.housemates,
+            "places": home.places,
+            # Whom a glance would only be refused for now: no button for them.
+            "glanced": own.at_in(home.id),
+        }
         for home in homes_seen.homes_of(me)
     ]
     recent, _ = boxes.page(me, box="inbox", limit=WAITING_SHOWN)
@@ -56,7 +63,7 @@ def _home_context(request: HttpRequest, **_) -> dict:
         # Glances of the last day: met ones for both people, a waiting one for its glancer.
         "glances": {
             "met": mutual_seen.fresh_glances(me),
-            "waiting": mutual_seen.waiting_glances(me),
+            "waiting": own.waiting,
         },
     }
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -19,11 +17,9 @@ from dear.lib.spans import span
 from dear.mutual.seen import partner_of
 from dear.notify import channels, webpush
 from dear.web.errors import friendly
-from dear.web.views.common import STATE_WORDS, person_of
+from dear.web.templatetags.clock import said
+from dear.web.views.common import arrived_later, person_of, state_words
 from dear.web.views.settings_page import push_possible
-
-# Longer than any undo window: a letter sent to arrive at a time of its writer's choosing.
-ARRIVES_LATER = timedelta(minutes=10)
 
 
 @login_required
@@ -36,17 +32,14 @@ def letter(request: HttpRequest, letter_id) -> HttpResponse:
     context = {
         "letter": shown,
         "mine": shown.mine,
-        "state": STATE_WORDS.get(shown.state, shown.state),
+        "state": state_words(shown),
         "recipients": shown.to,
         "discarded": shown.state == State.DISCARDED,
         "answers": shown.in_reply_to,
         # Someone who left the letter's home reads it still, without its places or a reply.
         "here": is_member(me, shown.home),
         "partner": partner_of(me, shown.id) if opened_pair else None,
-        # Sent to arrive later: the page says when it arrived, not when it was sent.
-        "arrived_later": bool(
-            shown.sent_at and shown.deliver_at and shown.deliver_at - shown.sent_at > ARRIVES_LATER
-        ),
+        "then": _then(shown),
         # Where the writer may still move a note nobody has found.
         "move_to": (
             [place for place in open_places(me, shown.home) if place.id != shown.place_id]
@@ -56,6 +49,23 @@ def letter(request: HttpRequest, letter_id) -> HttpResponse:
     }
     context.update(_push_offer(request, shown))
     return render(request, "web/letter.html", context)
+
+
+def _then(shown) -> dict | None:
+    """The second moment of the line under a letter, after "Written …": when it was sealed,
+    left, arrived or sent. ``once`` when both read the same on the page (written and
+    sent in one minute): then the line says it once."""
+    if not shown.sent_at or shown.on_its_way:
+        return None
+    if shown.state == State.SEALED:
+        verb, at = "sealed", shown.sent_at
+    elif shown.is_note:
+        verb, at = "left", shown.deliver_at or shown.sent_at
+    elif arrived_later(shown):
+        verb, at = "arrived", shown.deliver_at
+    else:
+        verb, at = "sent", shown.sent_at
+    return {"verb": verb, "at": at, "once": said(at) == said(shown.written_at)}
 
 
 def _push_offer(request: HttpRequest, shown) -> dict:

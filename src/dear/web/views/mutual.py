@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dear.homes import seen as homes_seen
 from dear.letters import boxes
 from dear.letters import seen as letters_seen
+from dear.lib.errors import RateLimited
 from dear.mutual import seen as mutual_seen
 from dear.mutual import services as mutual
 from dear.mutual.services import window_words
@@ -58,9 +59,9 @@ def sealed_box(request: HttpRequest) -> HttpResponse:
     return render(request, "web/sealed.html", context)
 
 
-def _homes(person):
+def _homes(person, own):
     return [
-        {"home": home, "housemates": home.housemates}
+        {"home": home, "housemates": home.housemates, "glanced": own.at_in(home.id)}
         for home in homes_seen.homes_of(person, places=False)
     ]
 
@@ -72,6 +73,7 @@ def moments(request: HttpRequest) -> HttpResponse:
     me = person_of(request)
     found, older = mutual.moments_page(me, cursor=request.GET.get("cursor") or None)
     shown = mutual_seen.seen_moments(me, found)
+    own = mutual_seen.own_glances(me)
     # A sealed pair shows both letters' first words: read together, in one batch.
     ids = [i for m in shown if not m.is_glance for i in (m.their_letter, m.my_letter) if i]
     letters_of = {letter.id: letter for letter in letters_seen.by_ids(me, ids)}
@@ -85,8 +87,8 @@ def moments(request: HttpRequest) -> HttpResponse:
             for m in shown
         ],
         "next_cursor": older,
-        "homes": _homes(me),
-        "glances": {"met": [], "waiting": mutual_seen.waiting_glances(me)},
+        "homes": _homes(me, own),
+        "glances": {"met": [], "waiting": own.waiting},
     }
     return render(request, "web/moments.html", context)
 
@@ -99,10 +101,14 @@ def glance(request: HttpRequest) -> HttpResponse:
     the glancer's own waiting glance."""
     me = person_of(request)
     home = request.POST.get("home") or None
-    mutual.glance(me, request.POST.get("to", ""), home=home)
-    if request.POST.get("back") == "home":
-        return redirect("web:home")
-    return redirect("web:moments")
+    back = "web:home" if request.POST.get("back") == "home" else "web:moments"
+    try:
+        mutual.glance(me, request.POST.get("to", ""), home=home)
+    except RateLimited as again:
+        # A second tap (a page left open from before): the first glance stands, and a
+        # word on the page it came from says when another can go. Not an error.
+        messages.info(request, again.message)
+    return redirect(back)
 
 
 @login_required

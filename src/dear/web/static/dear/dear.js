@@ -452,6 +452,21 @@
     show();
   }
 
+  // A link to a field folded inside a closed <details> (Settings' push app form) opens
+  // it: Chromium does so itself, other browsers would scroll to nothing.
+  function unfoldTargets() {
+    const unfold = () => {
+      const id = decodeURIComponent(location.hash.slice(1));
+      const target = id && document.getElementById(id);
+      const folded = target && target.closest("details:not([open])");
+      if (!folded) return;
+      folded.open = true;
+      target.scrollIntoView({ block: "center" });
+    };
+    window.addEventListener("hashchange", unfold);
+    unfold();
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     const form = document.getElementById("letter-form");
     if (form && (form.dataset.saveUrl || form.dataset.createUrl)) autosave(form);
@@ -462,5 +477,6 @@
     zoneButtons();
     arrivalChoice();
     copyButtons();
+    unfoldTargets();
   });
 })();
