@@ -110,6 +110,10 @@ def test_writing_a_letter_and_choosing_what_happens_to_it(
     taps = {}
     tap = story.Taps(jess)
     _write(jess, server, tap, "Dinner on Sunday?")
+    # A few lines written on a phone leave Send in sight, above where the bar comes back.
+    send = jess.get_by_role("button", name="Send", exact=True).bounding_box()
+    bar = jess.locator("nav.main-nav").bounding_box()  # hidden while she types
+    assert send["y"] + send["height"] <= bar["y"], "Send is below the fold"
     tap(jess.get_by_role("button", name="Send", exact=True))
     expect(jess.get_by_text("Sent to Rory.")).to_be_visible()
     taps["sent now"] = tap.count
