@@ -12,6 +12,7 @@ const PAGES = VERSION + "-pages";
 const SHELL_FILES = [
   "/static/dear/dear.css",
   "/static/dear/dear.js",
+  "/static/dear/write.js",
   "/static/dear/icon.svg",
   "/static/dear/manifest.webmanifest",
   "/offline",
