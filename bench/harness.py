@@ -37,6 +37,17 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def write_result(name: str, result: dict) -> int:
+    """Keep ``result`` as bench/results/``name`` and say what failed: the exit status."""
+    path = BENCH / "results" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, default=str) + "\n")
+    log(f"wrote {path}")
+    for failure in result["failures"]:
+        log(f"FAILED: {failure}")
+    return 1 if result["failures"] else 0
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

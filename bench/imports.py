@@ -313,13 +313,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     result = run_all(args.db.split(","), args.letters, args.clients, args.think_ms)
     name = f"imports-think{args.think_ms}ms.json" if args.think_ms else "imports.json"
-    path = H.BENCH / "results" / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(result, indent=2, default=str) + "\n")
-    H.log(f"wrote {path}")
-    for failure in result["failures"]:
-        H.log(f"FAILED: {failure}")
-    return 1 if result["failures"] else 0
+    return H.write_result(name, result)
 
 
 if __name__ == "__main__":

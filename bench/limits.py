@@ -25,7 +25,6 @@ leaves 1 MB or more on disk, or when an upload takes any process to 200 MB. Repo
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import secrets
 import socket
@@ -237,13 +236,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="sqlite,postgres")
     args = parser.parse_args(argv)
-    result = run_all(args.db.split(","))
-    path = H.BENCH / "results" / "limits.json"
-    path.write_text(json.dumps(result, indent=2, default=str) + "\n")
-    H.log(f"wrote {path}")
-    for failure in result["failures"]:
-        H.log(f"FAILED: {failure}")
-    return 1 if result["failures"] else 0
+    return H.write_result("limits.json", run_all(args.db.split(",")))
 
 
 if __name__ == "__main__":

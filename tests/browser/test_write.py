@@ -44,9 +44,9 @@ def _write(page: Page, server, tap: story.Taps, words: str) -> None:
     body.fill(words)
 
 
-def test_writing_a_letter_and_choosing_what_happens_to_it(
-    dear_server_factory, chromium, page_errors, artifacts
-):
+@pytest.fixture
+def flat(dear_server_factory, chromium, page_errors):
+    """Jess and Rory on their phones, their flat with a place: the server and both pages."""
     server = dear_server_factory(send_undo_seconds=0)
     jess = chromium.new_context(viewport=story.PHONE, has_touch=True).new_page()
     rory = chromium.new_context(viewport=story.PHONE, has_touch=True).new_page()
@@ -54,6 +54,11 @@ def test_writing_a_letter_and_choosing_what_happens_to_it(
     story.sign_up_jess(jess, server)
     story.invite_rory(jess, rory, server)
     story.add_place(jess, server, "the counter")
+    return server, jess, rory
+
+
+def test_writing_a_letter_and_choosing_what_happens_to_it(flat, chromium, page_errors, artifacts):
+    server, jess, rory = flat
 
     # Write opens the letter itself: the salutation written, the cursor in the letter.
     jess.goto(server.url("/"))
@@ -237,16 +242,8 @@ def test_words_typed_on_a_fresh_page_with_no_signal_are_offered_back_and_saved(
     assert [e for e in page_errors if "ERR_INTERNET_DISCONNECTED" not in e] == []
 
 
-def test_the_choices_inside_a_choice_are_as_big_to_tap_as_the_choices(
-    dear_server_factory, chromium, page_errors, artifacts
-):
-    server = dear_server_factory(send_undo_seconds=0)
-    jess = chromium.new_context(viewport=story.PHONE, has_touch=True).new_page()
-    rory = chromium.new_context(viewport=story.PHONE, has_touch=True).new_page()
-    jess.on("pageerror", lambda exc: page_errors.append(str(exc)))
-    story.sign_up_jess(jess, server)
-    story.invite_rory(jess, rory, server)
-    story.add_place(jess, server, "the counter")
+def test_the_choices_inside_a_choice_are_as_big_to_tap_as_the_choices(flat, page_errors, artifacts):
+    server, jess, _ = flat
     jess.goto(server.url("/"))
     jess.get_by_role("button", name="Write to Rory").click()
     main = jess.get_by_label("Send now", exact=True).bounding_box()
