@@ -8,11 +8,14 @@ import secrets
 import struct
 import tracemalloc
 import zipfile
+from datetime import timedelta
 
 import pytest
 
-from dear.archive import importer
+from dear.archive import export, importer
+from dear.letters.models import Revision
 from dear.lib.errors import Invalid, TooLarge
+from tests.helpers import make_letter
 
 
 def zipped(raw: bytes, method=zipfile.ZIP_DEFLATED) -> io.BytesIO:
@@ -88,12 +91,61 @@ def test_an_archive_holding_more_values_than_its_zip_could_is_refused_unparsed(m
     assert parsed == []
 
 
+def test_a_large_zip_stored_unpacked_may_hold_no_more_values_than_an_export_ever_does(
+    monkeypatch,
+):
+    # Packed one to one, its zip is as large as it is; its values are still too many.
+    lists = zipped(b'{"letters": [' + b"[]," * 6_000_000 + b"[]]}", zipfile.ZIP_STORED)
+    parsed = []
+    monkeypatch.setattr(importer.json, "loads", lambda *a, **k: parsed.append(1))
+
+    with pytest.raises(Invalid, match="far more than an export from Dear of its size"):
+        importer.read(lists)
+    assert parsed == []
+
+
 def test_commas_in_a_letters_words_are_not_counted_as_values():
-    raw = b'{"body": "' + b"and, " * 200_000 + b'"}'
+    raw = b'{"body": "' + b"and, " * 200_000 + b'", "x": "a\\"b, c", "y": "d\\\\"}'
     assert importer._values(raw) > 200_000
     assert not importer._holds_more_values(raw, 10)
+    # The commas between values, after a string ending in an escaped backslash, count.
+    assert importer._holds_more_values(b'["z\\\\", ' + b"1, " * 20 + b"2]", 10)
 
 
-def test_dears_own_export_is_packed_loosely_enough(archive):
-    # The conftest's export: read through to the end, its every check passed.
-    assert importer.read(io.BytesIO(archive)).letters
+def test_a_string_of_millions_of_commas_is_set_aside_in_little_memory():
+    raw = b'{"body": "' + b"," * 4_000_000 + b'"}'
+    tracemalloc.start()
+    assert not importer._holds_more_values(raw, 10)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 16 * 1024 * 1024  # raw itself is 4 MB; backtracking took 450 MB
+
+
+def test_dears_own_export_of_a_page_saved_a_thousand_times_is_taken(people, monkeypatch):
+    # Autosave keeps every page: nearly the same words a thousand times pack very tight,
+    # but the export carries each page again as a file of its own.
+    jess, rory = people["jess"], people["rory"]
+    words = " ".join(f"line {n} of a long letter about the garden," for n in range(300))
+    letter = make_letter(jess, rory, body=words)
+    start = letter.written_at
+    Revision.objects.bulk_create(
+        Revision(
+            letter=letter,
+            number=n,
+            body=words[: len(words) - n % 40],
+            saved_at=start + timedelta(seconds=2 * n),
+        )
+        for n in range(2, 1_000)
+    )
+    buffer = io.BytesIO()
+    export.write(jess, buffer)
+    monkeypatch.setattr(importer, "PACKED_FREELY_BYTES", 0)
+    monkeypatch.setattr(importer, "VALUES_FREELY", 0)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as written:
+        inflated = written.getinfo("archive.json").file_size
+    assert inflated > 10 * 1024 * 1024
+    assert inflated < 20 * len(buffer.getvalue())  # some 10 to one, words this repetitive
+
+    archive = importer.read(io.BytesIO(buffer.getvalue()))
+
+    assert len(archive.letters[0].revisions) == 999

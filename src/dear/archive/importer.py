@@ -37,20 +37,26 @@ MAX_REVISION = 2**31 - 1
 INFLATED = "This zip unpacks to more than it says it holds: it was not made by Dear."
 # Parsed, archive.json takes memory by how many things it holds, not by how big its zip
 # is, and a zip packs "{}," a thousand to one: 57 kB of zip held 20 million empty
-# objects and took a worker to 1.5 GB. Dear's own exports pack 14-15 to one and hold
-# 0.5-0.7 values per byte of zip, their ids and times being all but random; so an
-# archive.json is refused when it packs tighter than 40 to one, or holds more than two
-# values (objects, lists, strings, numbers) per byte its zip took. A zip of 0.5 MB then
-# holds at most 22 MB and a million values, whatever it is made of.
+# objects and took a worker to 1.5 GB. An export from Dear carries every letter and every
+# saved page a second time, as Markdown files each packed on its own, so the whole zip is
+# never far smaller than archive.json (some 2-4 to one). So archive.json is refused when
+# it is more than 40 times the size of the zip it came in (2 MB free), or holds more
+# than two values (objects, lists, strings, numbers) per byte of that zip (250,000
+# free), or more than 5 million in all: 64 MB of Dear's export holds some 3 million.
+# A zip of 0.5 MB then holds at most 22 MB and 1.3 million values, whatever it is made
+# of; the largest upload, some 0.5 GB of memory while it is checked.
 MAX_PACKING = 40
 PACKED_FREELY_BYTES = 2_000_000
 MAX_VALUES_PER_BYTE = 2
 VALUES_FREELY = 250_000
+MAX_VALUES = 5_000_000
 PACKED_TOO_TIGHT = (
-    "This zip unpacks to far more than an export from Dear of its size would: "
-    "it was not made by Dear."
+    "This zip unpacks to far more than an export from Dear of its size would, so it "
+    "cannot be imported. Choose the .zip file Dear exported, as it was downloaded."
 )
-_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+# A JSON string, taken whole without looking back: a string of millions of commas costs
+# no more memory than a short one.
+_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"')
 TOO_LARGE = "This archive is too large to import here: archive.json may hold at most 64 MB."
 LINE = 200
 
@@ -171,9 +177,7 @@ def read_json(stream: IO[bytes]) -> bytes:
                 ) from None
             if info.file_size > MAX_JSON_BYTES:
                 raise TooLarge(TOO_LARGE)
-            # What it says it was packed into, and never more than the zip itself holds.
-            packed = min(info.compress_size, zip_bytes)
-            if info.file_size > PACKED_FREELY_BYTES + MAX_PACKING * packed:
+            if info.file_size > PACKED_FREELY_BYTES + MAX_PACKING * zip_bytes:
                 raise Invalid(PACKED_TOO_TIGHT)
             with archive.open(info) as handle:
                 raw = handle.read(info.file_size + 1)
@@ -183,7 +187,7 @@ def read_json(stream: IO[bytes]) -> bytes:
         raise Invalid("This zip cannot be read (it is encrypted or uses a rare format).") from None
     if len(raw) > info.file_size:
         raise Invalid(INFLATED)
-    if _holds_more_values(raw, VALUES_FREELY + MAX_VALUES_PER_BYTE * packed):
+    if _holds_more_values(raw, min(VALUES_FREELY + MAX_VALUES_PER_BYTE * zip_bytes, MAX_VALUES)):
         raise Invalid(PACKED_TOO_TIGHT)
     return raw
 
