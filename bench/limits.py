@@ -14,7 +14,8 @@ server's TMPDIR pointed at an empty folder so any temporary file it made would s
   (512 MB inflated); one whose headers claim 1 kB while it inflates to 64 MB; 60 MB of
   empty objects; the most empty objects, with random words between them, that a zip of
   0.5 MB packs no tighter than Dear allows; and the largest archive.json of whitespace a
-  0.5 MB zip may hold.
+  0.5 MB zip may hold; and one string of 18 MB of commas, which the count of values
+  must set aside.
 
 It fails (exit 1) when an answer to 2 GB takes a second or more, when anything sent
 leaves 1 MB or more on disk, or when an upload takes any process to 200 MB. Reported: the answer,
@@ -196,6 +197,14 @@ def run(kind: str) -> dict:
                 h.reader_token,
                 "empty objects between random words, 0.5 MB",
                 bench_imports.zipped(loose_objects(MB // 2)),
+            ),
+            bomb(
+                server,
+                h.reader_token,
+                "18 MB of commas in one string, 0.5 MB",
+                bench_imports.zipped(
+                    b'{"body": "' + os.urandom(500_000).hex().encode() + b"," * 18_000_000 + b'"}'
+                ),
             ),
             bomb(
                 server,
