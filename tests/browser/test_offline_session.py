@@ -10,19 +10,23 @@ were kept), whatever the server could say."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import httpx
 import pytest
 from django.conf import settings
 from playwright.sync_api import Page, expect
 
+import dear
 from tests.browser.settle import CONTROLLED, settled
 from tests.browser.story import invite_rory, send_letter, sign_up_jess
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-PAGES = "dear-1-pages"
+# The service worker's cache of kept pages, named by the version its own source sets.
+SW = Path(dear.__file__).parent / "web" / "static" / "dear" / "sw.js"
+PAGES = re.search(r'const VERSION = "([^"]+)"', SW.read_text())[1] + "-pages"
 KEPT = """async (path) => {
   const cache = await caches.open("PAGES");
   return Boolean(await cache.match(new URL(path, location.href).href, {ignoreVary: true}));

@@ -6,12 +6,14 @@
 // and a kept page is never shown once the session that showed it must have ended.
 "use strict";
 
-const VERSION = "dear-1";
+// Raised when the shell changes in a way old pages must not meet: dear-2 split the
+// writing page's script from every page's, so pages kept with the old one are dropped.
+const VERSION = "dear-2";
 const SHELL = VERSION + "-shell";
 const PAGES = VERSION + "-pages";
 const SHELL_FILES = [
   "/static/dear/dear.css",
-  "/static/dear/dear.js",
+  "/static/dear/page.js",
   "/static/dear/write.js",
   "/static/dear/icon.svg",
   "/static/dear/manifest.webmanifest",
