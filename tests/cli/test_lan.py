@@ -75,8 +75,8 @@ def test_on_loopback_dear_serve_tells_how_phones_reach_it_and_hands_the_address_
 ):
     hint = serve._phone_hint(LOOPBACK, 8000)
     assert hint == (
-        "Only this computer can open it. Started with --host 0.0.0.0, Dear would be at "
-        "http://192.168.1.20:8000/ for the phones in your home."
+        "Only this computer can open it. To open Dear on the phones in your home, start it "
+        "with --host 0.0.0.0: they will find it at http://192.168.1.20:8000/"
     )
     assert os.environ[serve.LAN_URL_ENV] == "http://192.168.1.20:8000/"
 
@@ -125,4 +125,4 @@ def test_served_on_loopback_it_says_how_phones_reach_it_and_its_pages_name_that_
     assert "These codes open only on this computer" in sheet
     if would_be is not None:
         assert would_be in hint
-        assert f"Dear would be at <code>{would_be}</code> for the phones in your home" in sheet
+        assert f"they will find it at <code>{would_be}</code>." in sheet

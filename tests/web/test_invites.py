@@ -46,10 +46,10 @@ def test_an_invite_made_on_the_server_itself_names_the_address_phones_would_open
     html = client_of(jess).post(f"/homes/{home.pk}/invites", HTTP_HOST="127.0.0.1:8000")
     html = html.content.decode()
     assert ONLY_HERE + ": Dear is listening here alone, so a phone cannot reach it." in html
-    assert "Started with <code>dear serve --host 0.0.0.0</code>" in html
+    assert "start Dear with <code>dear serve --host 0.0.0.0</code>" in html
     assert (
-        "Dear would be at <code>http://192.168.1.20:8000/</code> for the phones in your home; "
-        "make the invite then."
+        "they will find it at <code>http://192.168.1.20:8000/</code>. "
+        "Open Dear at that address and make the invite there."
     ) in html
 
 

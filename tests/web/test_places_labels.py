@@ -45,7 +45,7 @@ def test_labels_printed_on_the_server_itself_decode_to_the_public_url_or_say_the
     settings.LAN_URL = "http://192.168.1.20:8000/"
     html = client.get(f"/homes/{home.pk}/labels").content.decode()
     assert "These codes open only on this computer" not in html
-    assert "Dear would be at" not in html
+    assert "they will find it at" not in html
     assert decoded(re.search(r"<svg .*?</svg>", html, re.S).group(0)) == [
         f"http://192.168.1.20:8000/p/{counter.label}"
     ]
@@ -59,11 +59,13 @@ def test_labels_printed_on_the_server_itself_name_the_address_phones_would_open(
     client = client_of(jess, HTTP_HOST="127.0.0.1:8000")
     sheet = client.get(f"/homes/{home.pk}/labels").content.decode()
     manage = client.get(f"/places/{counter.pk}/manage").content.decode()
-    would_be = "Dear would be at <code>http://192.168.1.20:8000/</code> for the phones in your home"
+    would_be = (
+        "they will find it at <code>http://192.168.1.20:8000/</code>. Open Dear at that address and"
+    )
     assert "These codes open only on this computer: Dear is listening here alone" in sheet
-    assert would_be + "; print the labels then." in sheet
+    assert would_be + " print the labels there." in sheet
     assert "This code opens only on this computer: Dear is listening here alone" in manage
-    assert would_be + "; print the label then." in manage
+    assert would_be + " print the label there." in manage
 
 
 def test_the_manage_page_shows_the_same_label(counter, jess, client_of):

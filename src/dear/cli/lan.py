@@ -44,8 +44,8 @@ def phone_hint(would_be: str | None) -> str:
             "--host 0.0.0.0."
         )
     return (
-        "Only this computer can open it. Started with --host 0.0.0.0, Dear would be at "
-        f"{would_be} for the phones in your home."
+        "Only this computer can open it. To open Dear on the phones in your home, start "
+        f"it with --host 0.0.0.0: they will find it at {would_be}"
     )
 
 
