@@ -165,9 +165,11 @@ def niceness(pid: int) -> int:
 
 def test_the_worker_leaves_the_processor_to_the_server_first(dear_server_factory):
     server = dear_server_factory()
+    # It lowers itself once it is set up and says so: not before.
+    assert server.wait_for_output("Dear's worker is running")
     (worker,) = workers_of(server.process.pid)
 
-    assert niceness(worker) == niceness(server.process.pid) + 10
+    assert niceness(worker) == min(niceness(server.process.pid) + 10, 19)
 
 
 def test_dear_status_says_whether_a_worker_is_sweeping(dear_server_factory, email_env):
