@@ -3,7 +3,11 @@ out by Jess and Rory on a phone (360×740, touched) and on a laptop (1280×800, 
 write and send a letter, leave a note at a place, find a note from its label (no tap at
 all: the camera opens it), seal one back, glance back, reply. Every step is kept as a
 screenshot, light and dark (journeys-<device>-<journey>-<nn>-<step>-<scheme>.png), and
-the counts as journeys-taps-<device>.txt, all in test-artifacts/."""
+the counts as journeys-taps-<device>.txt, all in test-artifacts/.
+
+A count is the taps this story makes; what holds it is that every control it taps is
+there, in sight, at that step, and that each journey ends on what the other person sees.
+A page that needed one tap more would fail the story, not raise the count."""
 
 from __future__ import annotations
 
