@@ -179,6 +179,9 @@ def test_writing_a_letter_and_choosing_what_happens_to_it(flat, chromium, page_e
     wide.get_by_role("button", name="Write to Rory").click()
     wide.get_by_label("Letter", exact=True).fill("From the laptop.")
     expect(wide.locator("#save-status")).to_have_text("Saved")
+    # And there too, Send in sight without scrolling.
+    send = wide.get_by_role("button", name="Send", exact=True).bounding_box()
+    assert send["y"] + send["height"] <= story.WIDE["height"], "Send is below the fold"
     wide.screenshot(path=str(artifacts / "write-1280.png"), full_page=True)
     assert page_errors == []
 
