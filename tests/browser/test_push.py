@@ -52,7 +52,12 @@ def _registration(page: Page, scope: str):
 
 def _shown(page: Page, count: int) -> list[dict]:
     """The notifications shown, once there are ``count`` of them."""
-    return settled(page, f"() => ({SHOWN})().then((shown) => shown.length === {count} && shown)")
+    # Generous: with the machine busy, Chromium took over 10 s to show the third push.
+    return settled(
+        page,
+        f"() => ({SHOWN})().then((shown) => shown.length === {count} && shown)",
+        timeout_ms=30_000,
+    )
 
 
 def test_a_push_shows_who_wrote_and_a_tap_opens_the_letter(
