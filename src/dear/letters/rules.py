@@ -1,4 +1,5 @@
-"""One name for each rule of a letter's state: on its way, arrived, may be withdrawn.
+"""One name for each rule of a letter's state: on its way, arrived, sent to arrive later,
+may be withdrawn.
 
 Services, the read model and the lists all ask these; none restates them.
 """
@@ -42,6 +43,16 @@ def has_arrived(state: str, opened_at: datetime | None) -> bool:
 def on_its_way(state: str, deliver_at: datetime | None, now: datetime) -> bool:
     """A sent letter whose delivery time still lies ahead."""
     return state == State.SENT and deliver_at is not None and deliver_at > now
+
+
+# Longer than any undo window: a letter its writer sent to arrive at a time of her choosing.
+ARRIVES_LATER = timedelta(minutes=10)
+
+
+def sent_to_arrive_later(sent_at: datetime | None, deliver_at: datetime | None) -> bool:
+    """Sent to arrive later (in the morning, on a day): its pages say when it arrived,
+    not when it was sent."""
+    return bool(sent_at and deliver_at and deliver_at - sent_at > ARRIVES_LATER)
 
 
 def may_withdraw(

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.http import HttpRequest
 from django.urls import reverse
 
-from dear.letters.rules import State
+from dear.letters.rules import State, sent_to_arrive_later
 from dear.letters.seen import SeenLetter
 from dear.lib.errors import NotFound
 
@@ -21,15 +20,6 @@ STATE_WORDS = {
     State.DISCARDED: "In the basket",
 }
 
-# Longer than any undo window: a letter sent to arrive at a time of its writer's choosing.
-ARRIVES_LATER = timedelta(minutes=10)
-
-
-def arrived_later(letter: SeenLetter) -> bool:
-    """Sent to arrive later: its pages say when it arrived, not when it was sent."""
-    sent, due = letter.sent_at, letter.deliver_at
-    return bool(sent and due and due - sent > ARRIVES_LATER)
-
 
 def state_words(letter: SeenLetter) -> str:
     """What became of a letter, in the word its kind uses: a note is left, never sent;
@@ -38,7 +28,7 @@ def state_words(letter: SeenLetter) -> str:
         return "On its way"
     if letter.is_note:
         return "Left"
-    if letter.state == State.SENT and arrived_later(letter):
+    if letter.state == State.SENT and sent_to_arrive_later(letter.sent_at, letter.deliver_at):
         return "Arrived"
     return STATE_WORDS.get(letter.state, letter.state)
 

@@ -12,13 +12,13 @@ from dear.homes.access import is_member
 from dear.homes.seen import open_places
 from dear.letters import services as letters
 from dear.letters.access import letter_for_writer
-from dear.letters.rules import State
+from dear.letters.rules import State, sent_to_arrive_later
 from dear.lib.spans import span
 from dear.mutual.seen import partner_of
 from dear.notify import channels, webpush
 from dear.web.errors import friendly
 from dear.web.templatetags.clock import said
-from dear.web.views.common import arrived_later, person_of, state_words
+from dear.web.views.common import person_of, state_words
 from dear.web.views.settings_page import push_possible
 
 
@@ -61,7 +61,7 @@ def _then(shown) -> dict | None:
         verb, at = "sealed", shown.sent_at
     elif shown.is_note:
         verb, at = "left", shown.deliver_at or shown.sent_at
-    elif arrived_later(shown):
+    elif sent_to_arrive_later(shown.sent_at, shown.deliver_at):
         verb, at = "arrived", shown.deliver_at
     else:
         verb, at = "sent", shown.sent_at
